@@ -1,0 +1,3 @@
+build/cli/cmd_record.o: cli/cmd_record.c cli/cli.h common/util.h
+cli/cli.h:
+common/util.h:

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/* Command table, global options and the shared error helpers. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct cp_cmd commands[] = {
+	{ "record", cmd_record, "trace a command and write its recording" },
+};
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("capprof: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("capprof: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_output(const char *path, const char *text, size_t len)
+{
+	if (!path || !strcmp(path, "-")) {
+		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+			return -errno;
+		return 0;
+	}
+	return cp_write_atomic(path, text, len, 0644);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: capprof COMMAND [OPTION]... [-- CMD [ARG]...]\n"
+		   "Derive least-privilege seccomp profiles and capability sets from what a workload does.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < CP_ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'capprof COMMAND --help' describes a command; 'man capprof' describes them all.\n"
+		   "  -h, --help     this help\n"
+		   "  -V, --version  print the version\n");
+}
+
+int cp_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CP_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CP_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("capprof %s\n", CP_VERSION);
+		return CP_EXIT_OK;
+	}
+	for (size_t i = 0; i < CP_ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("unknown command \"%s\" (try 'capprof --help')", argv[1]);
+	return CP_EXIT_USAGE;
+}

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: MIT
+/* The recording's JSON form (docs/recording-schema.md): write and parse. */
+#include "common/names.h"
+#include "common/recording.h"
+#include "common/util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSON_SAFE_INT ((uint64_t)1 << 53)
+
+static void cjson_deletep(cJSON **j)
+{
+	cJSON_Delete(*j);
+}
+#define cp_autojson cp_cleanup(cjson_deletep) cJSON
+
+/* Numbers above 2^53 do not survive a double: write them as hex strings. */
+static cJSON *u64_json(uint64_t v)
+{
+	char buf[32];
+
+	if (v <= JSON_SAFE_INT)
+		return cJSON_CreateNumber((double)v);
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	return cJSON_CreateString(buf);
+}
+
+static void add_u64(cJSON *o, const char *k, uint64_t v)
+{
+	cJSON_AddItemToObject(o, k, u64_json(v));
+}
+
+static cJSON *args_json(const uint64_t *args)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int i = 0; i < CP_NARGS; i++)
+		cJSON_AddItemToArray(a, u64_json(args[i]));
+	return a;
+}
+
+static cJSON *evidence_json(const struct cp_evidence *ev)
+{
+	cJSON *o = cJSON_CreateObject();
+	const char *arch = cp_arch_name(ev->arch);
+	const char *en = cp_errno_name(ev->err);
+
+	cJSON_AddStringToObject(o, "syscall", ev->syscall ? ev->syscall : "");
+	cJSON_AddStringToObject(o, "arch", arch ? arch : "unknown");
+	cJSON_AddItemToObject(o, "args", args_json(ev->args));
+	if (ev->path)
+		cJSON_AddStringToObject(o, "path", ev->path);
+	if (en)
+		cJSON_AddStringToObject(o, "errno", en);
+	cJSON_AddNumberToObject(o, "pid", ev->pid);
+	cJSON_AddStringToObject(o, "exe", ev->exe ? ev->exe : "");
+	return o;
+}
+
+static const char *const verdict_names[] = {
+	[CP_VERDICT_HIT] = "hit",
+	[CP_VERDICT_REQUIRED] = "required",
+	[CP_VERDICT_TOLERATED] = "tolerated",
+};
+
+struct named_sys {
+	const char *name;
+	const struct cp_sys *sys;
+};
+
+static int cmp_named_sys(const void *a, const void *b)
+{
+	return strcmp(((const struct named_sys *)a)->name, ((const struct named_sys *)b)->name);
+}
+
+static int cmp_arch(const void *a, const void *b)
+{
+	const char *x = cp_arch_name((*(const struct cp_arch *const *)a)->token);
+	const char *y = cp_arch_name((*(const struct cp_arch *const *)b)->token);
+
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+static cJSON *sys_json(const char *name, const struct cp_sys *s)
+{
+	const struct cp_argspec *spec = rec_argspec(name);
+	cJSON *o = cJSON_CreateObject();
+	cJSON *first = cJSON_CreateObject();
+
+	add_u64(o, "count", s->count);
+	cJSON_AddNumberToObject(first, "pid", s->first_pid);
+	cJSON_AddStringToObject(first, "exe", s->first_exe ? s->first_exe : "");
+	cJSON_AddItemToObject(first, "args", args_json(s->first_args));
+	if (s->first_ip)
+		add_u64(first, "ip", s->first_ip);
+	cJSON_AddItemToObject(o, "first", first);
+	if (spec) {
+		cJSON *args = cJSON_CreateObject();
+
+		for (int k = 0; k < 4 && spec->args[k].index >= 0; k++) {
+			const struct cp_valset *vs = &s->vals[spec->args[k].index];
+			cJSON *a = cJSON_CreateObject(), *vals = cJSON_CreateArray();
+			char idx[8];
+
+			snprintf(idx, sizeof(idx), "%d", spec->args[k].index);
+			cJSON_AddStringToObject(a, "name", spec->args[k].name);
+			for (uint32_t i = 0; i < vs->n; i++)
+				cJSON_AddItemToArray(vals, u64_json(vs->v[i]));
+			cJSON_AddItemToObject(a, "values", vals);
+			if (vs->overflow)
+				cJSON_AddTrueToObject(a, "overflow");
+			cJSON_AddItemToObject(args, idx, a);
+		}
+		cJSON_AddItemToObject(o, "args", args);
+	}
+	return o;
+}
+
+char *rec_to_json(const struct cp_rec *rec)
+{
+	cp_autojson *root = cJSON_CreateObject();
+	const struct cp_arch *arches[CP_MAX_ARCH];
+	cJSON *o, *archo, *caps;
+	char *text;
+
+	cJSON_AddStringToObject(root, "schema", CP_SCHEMA_NAME);
+	cJSON_AddNumberToObject(root, "version", CP_SCHEMA_VERSION);
+	cJSON_AddStringToObject(root, "capprof", rec->capprof_version ? rec->capprof_version : "");
+	o = cJSON_AddArrayToObject(root, "command");
+	for (size_t i = 0; i < rec->argc; i++)
+		cJSON_AddItemToArray(o, cJSON_CreateString(rec->argv[i]));
+	cJSON_AddStringToObject(root, "cwd", rec->cwd ? rec->cwd : "");
+	cJSON_AddStringToObject(root, "start", rec->start ? rec->start : "");
+	add_u64(root, "duration_ms", rec->duration_ms);
+	cJSON_AddBoolToObject(root, "complete", rec->complete);
+	if (!rec->complete && rec->incomplete_reason)
+		cJSON_AddStringToObject(root, "incomplete_reason", rec->incomplete_reason);
+	o = cJSON_AddObjectToObject(root, "exit");
+	cJSON_AddNumberToObject(o, "code", rec->exit_code);
+	if (rec->exit_signal)
+		cJSON_AddNumberToObject(o, "signal", rec->exit_signal);
+	cJSON_AddNumberToObject(root, "uid", rec->uid);
+	cJSON_AddNumberToObject(root, "gid", rec->gid);
+	cJSON_AddStringToObject(root, "kernel", rec->kernel ? rec->kernel : "");
+	cJSON_AddStringToObject(root, "machine", rec->machine ? rec->machine : "");
+	cJSON_AddBoolToObject(root, "capabilities_traced", rec->caps_traced);
+	if (rec->output_sha256) {
+		o = cJSON_AddObjectToObject(root, "output");
+		cJSON_AddStringToObject(o, "sha256", rec->output_sha256);
+		add_u64(o, "bytes", rec->output_bytes);
+	}
+
+	for (size_t i = 0; i < rec->narch; i++)
+		arches[i] = &rec->arch[i];
+	qsort(arches, rec->narch, sizeof(arches[0]), cmp_arch);
+	archo = cJSON_AddObjectToObject(root, "architectures");
+	for (size_t i = 0; i < rec->narch; i++) {
+		const struct cp_arch *a = arches[i];
+		const char *an = cp_arch_name(a->token);
+		struct named_sys *list = cp_xcalloc(a->nsys, sizeof(*list));
+		size_t n = 0;
+		cJSON *ao, *so;
+
+		if (!an) {
+			free(list);
+			continue;
+		}
+		for (uint32_t nr = 0; nr < a->nsys; nr++) {
+			const char *name;
+
+			if (!a->sys[nr])
+				continue;
+			name = cp_syscall_name(a->token, nr);
+			if (!name)
+				continue;
+			list[n].name = name;
+			list[n++].sys = a->sys[nr];
+		}
+		qsort(list, n, sizeof(*list), cmp_named_sys);
+		ao = cJSON_AddObjectToObject(archo, an);
+		so = cJSON_AddObjectToObject(ao, "syscalls");
+		for (size_t k = 0; k < n; k++)
+			cJSON_AddItemToObject(so, list[k].name, sys_json(list[k].name, list[k].sys));
+		free(list);
+	}
+
+	o = cJSON_AddArrayToObject(root, "executables");
+	for (size_t i = 0; i < rec->nexes; i++) {
+		const struct cp_exe *e = &rec->exes[i];
+		cJSON *eo = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(eo, "path", e->path);
+		cJSON_AddNumberToObject(eo, "elf_class", e->elf_class);
+		if (e->machine)
+			cJSON_AddStringToObject(eo, "machine", e->machine);
+		cJSON_AddBoolToObject(eo, "setuid", e->setuid);
+		cJSON_AddBoolToObject(eo, "setgid", e->setgid);
+		if (e->file_caps)
+			cJSON_AddStringToObject(eo, "file_caps", e->file_caps);
+		add_u64(eo, "count", e->count);
+		cJSON_AddItemToArray(o, eo);
+	}
+
+	/* Capabilities sorted by name, as every other list. */
+	caps = cJSON_AddObjectToObject(root, "capabilities");
+	{
+		const char *names[CP_MAX_CAP];
+		int idx[CP_MAX_CAP], n = 0;
+
+		for (int c = 0; c < CP_MAX_CAP; c++) {
+			if (!rec->caps[c].hits || !cp_cap_name(c))
+				continue;
+			int j = n++;
+			while (j > 0 && strcmp(names[j - 1], cp_cap_name(c)) > 0) {
+				names[j] = names[j - 1];
+				idx[j] = idx[j - 1];
+				j--;
+			}
+			names[j] = cp_cap_name(c);
+			idx[j] = c;
+		}
+		for (int k = 0; k < n; k++) {
+			const struct cp_capuse *u = &rec->caps[idx[k]];
+			cJSON *co = cJSON_CreateObject();
+
+			add_u64(co, "hits", u->hits);
+			cJSON_AddStringToObject(co, "verdict", verdict_names[u->verdict]);
+			cJSON_AddItemToObject(co, "evidence", evidence_json(&u->ev));
+			cJSON_AddItemToObject(caps, names[k], co);
+		}
+	}
+	o = cJSON_AddArrayToObject(root, "denied");
+	for (size_t i = 0; i < rec->ndenied; i++)
+		cJSON_AddItemToArray(o, evidence_json(&rec->denied[i]));
+
+	text = cJSON_Print(root);
+	if (!text)
+		cp_oom();
+	return text;
+}
+
+int rec_save(const struct cp_rec *rec, const char *path)
+{
+	cp_autofree char *text = rec_to_json(rec);
+	size_t n = strlen(text);
+	int r;
+
+	text = cp_xrealloc(text, n + 2);
+	text[n] = '\n';
+	text[n + 1] = '\0';
+	r = cp_write_atomic(path, text, n + 1, 0644);
+	return r;
+}
+
+/* ---- parsing ---- */
+
+struct perr {
+	char *buf;
+	size_t len;
+};
+
+static int fail(struct perr *e, const char *fmt, ...) CP_PRINTF(2, 3);
+static int fail(struct perr *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (e->buf && e->len)
+		vsnprintf(e->buf, e->len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int get_u64(const cJSON *j, uint64_t *out)
+{
+	if (cJSON_IsNumber(j)) {
+		double d = j->valuedouble;
+
+		if (d < 0 || d > (double)JSON_SAFE_INT || d != (double)(uint64_t)d)
+			return -EINVAL;
+		*out = (uint64_t)d;
+		return 0;
+	}
+	if (cJSON_IsString(j))
+		return cp_parse_u64(j->valuestring, out);
+	return -EINVAL;
+}
+
+static int get_int(const cJSON *j, long lo, long hi, long *out)
+{
+	if (!cJSON_IsNumber(j) || j->valuedouble < (double)lo || j->valuedouble > (double)hi ||
+	    j->valuedouble != (double)(long)j->valuedouble)
+		return -EINVAL;
+	*out = (long)j->valuedouble;
+	return 0;
+}
+
+static const char *opt_string(const cJSON *o, const char *k, bool *bad)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (!j || cJSON_IsNull(j))
+		return NULL;
+	if (!cJSON_IsString(j)) {
+		*bad = true;
+		return NULL;
+	}
+	return j->valuestring;
+}
+
+static int parse_args(const cJSON *j, uint64_t *args, struct perr *e, const char *where)
+{
+	const cJSON *it;
+	int i = 0;
+
+	if (!j)
+		return 0;
+	if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) > CP_NARGS)
+		return fail(e, "%s.args: expected an array of at most 6 numbers", where);
+	cJSON_ArrayForEach(it, j)
+	{
+		if (get_u64(it, &args[i]) < 0)
+			return fail(e, "%s.args[%d]: expected a non-negative integer", where, i);
+		i++;
+	}
+	return 0;
+}
+
+static int parse_evidence(const cJSON *j, struct cp_evidence *ev, struct perr *e, const char *where)
+{
+	bool bad = false;
+	const char *sc, *arch, *path, *en, *exe;
+	long pid = 0;
+	const cJSON *p;
+
+	if (!cJSON_IsObject(j))
+		return fail(e, "%s: expected an object", where);
+	sc = opt_string(j, "syscall", &bad);
+	arch = opt_string(j, "arch", &bad);
+	path = opt_string(j, "path", &bad);
+	en = opt_string(j, "errno", &bad);
+	exe = opt_string(j, "exe", &bad);
+	if (bad)
+		return fail(e, "%s: syscall, arch, path, errno and exe must be strings", where);
+	p = cJSON_GetObjectItemCaseSensitive(j, "pid");
+	if (p && get_int(p, 0, INT32_MAX, &pid) < 0)
+		return fail(e, "%s.pid: expected a process id", where);
+	ev->pid = (int32_t)pid;
+	if (arch && strcmp(arch, "unknown")) {
+		ev->arch = cp_arch_from_name(arch);
+		if (!ev->arch)
+			return fail(e, "%s.arch: unknown architecture \"%s\"", where, arch);
+	}
+	if (en) {
+		ev->err = cp_errno_parse(en);
+		if (ev->err < 0)
+			return fail(e, "%s.errno: unknown errno \"%s\"", where, en);
+	}
+	ev->syscall = sc ? cp_xstrdup(sc) : NULL;
+	ev->path = path ? cp_xstrdup(path) : NULL;
+	ev->exe = exe ? cp_xstrdup(exe) : NULL;
+	return parse_args(cJSON_GetObjectItemCaseSensitive(j, "args"), ev->args, e, where);
+}
+
+static int parse_sys(struct cp_arch *a, const char *archname, const cJSON *so, struct perr *e)
+{
+	const char *name = so->string;
+	const cJSON *count, *first, *args;
+	struct cp_sys *s;
+	char where[160];
+	int nr;
+
+	snprintf(where, sizeof(where), "architectures.%s.syscalls.%.64s", archname, name);
+	nr = cp_syscall_nr(a->token, name);
+	if (nr < 0)
+		return fail(e, "%s: unknown syscall \"%.64s\" for %s", where, name, archname);
+	if (!cJSON_IsObject(so))
+		return fail(e, "%s: expected an object", where);
+	s = rec_sys(a, (uint32_t)nr);
+	if (s->count)
+		return fail(e, "%s: listed twice", where);
+	count = cJSON_GetObjectItemCaseSensitive(so, "count");
+	if (!count || get_u64(count, &s->count) < 0)
+		return fail(e, "%s.count: expected a non-negative integer", where);
+	if (!s->count)
+		s->count = 1;
+	first = cJSON_GetObjectItemCaseSensitive(so, "first");
+	if (first) {
+		bool bad = false;
+		const char *exe;
+		const cJSON *p;
+		long pid = 0;
+
+		if (!cJSON_IsObject(first))
+			return fail(e, "%s.first: expected an object", where);
+		exe = opt_string(first, "exe", &bad);
+		if (bad)
+			return fail(e, "%s.first.exe: expected a string", where);
+		s->first_exe = exe ? cp_xstrdup(exe) : NULL;
+		p = cJSON_GetObjectItemCaseSensitive(first, "pid");
+		if (p && get_int(p, 0, INT32_MAX, &pid) < 0)
+			return fail(e, "%s.first.pid: expected a process id", where);
+		s->first_pid = (int32_t)pid;
+		p = cJSON_GetObjectItemCaseSensitive(first, "ip");
+		if (p && get_u64(p, &s->first_ip) < 0)
+			return fail(e, "%s.first.ip: expected an address", where);
+		if (parse_args(cJSON_GetObjectItemCaseSensitive(first, "args"), s->first_args, e, where) < 0)
+			return -EINVAL;
+	}
+	args = cJSON_GetObjectItemCaseSensitive(so, "args");
+	if (args) {
+		const cJSON *ai;
+
+		if (!cJSON_IsObject(args))
+			return fail(e, "%s.args: expected an object", where);
+		cJSON_ArrayForEach(ai, args)
+		{
+			uint64_t idx;
+			const cJSON *vals, *v;
+
+			if (cp_parse_u64(ai->string, &idx) < 0 || idx >= CP_NARGS)
+				return fail(e, "%s.args: \"%.16s\" is not an argument index 0-5", where, ai->string);
+			vals = cJSON_GetObjectItemCaseSensitive(ai, "values");
+			if (!cJSON_IsArray(vals))
+				return fail(e, "%s.args.%s.values: expected an array", where, ai->string);
+			cJSON_ArrayForEach(v, vals)
+			{
+				uint64_t x;
+
+				if (get_u64(v, &x) < 0)
+					return fail(e, "%s.args.%s.values: expected non-negative integers", where, ai->string);
+				rec_valset_add(&s->vals[idx], x);
+			}
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ai, "overflow")))
+				s->vals[idx].overflow = true;
+		}
+	}
+	return 0;
+}
+
+static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
+{
+	const cJSON *j, *it;
+	bool bad = false;
+	long v;
+	const char *s;
+
+	if (!cJSON_IsObject(root))
+		return fail(e, "top level: expected an object");
+	s = opt_string(root, "schema", &bad);
+	if (!s || strcmp(s, CP_SCHEMA_NAME))
+		return fail(e, "schema: not a capprof recording (expected \"%s\")", CP_SCHEMA_NAME);
+	j = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (get_int(j, 0, 1000000, &v) < 0)
+		return fail(e, "version: expected an integer");
+	if (v != CP_SCHEMA_VERSION)
+		return fail(e, "version: %ld is not supported (this capprof reads version %d)", v, CP_SCHEMA_VERSION);
+
+	j = cJSON_GetObjectItemCaseSensitive(root, "command");
+	if (!cJSON_IsArray(j))
+		return fail(e, "command: expected an array of strings");
+	rec->argc = (size_t)cJSON_GetArraySize(j);
+	rec->argv = cp_xcalloc(rec->argc + 1, sizeof(char *));
+	{
+		size_t i = 0;
+
+		cJSON_ArrayForEach(it, j)
+		{
+			if (!cJSON_IsString(it))
+				return fail(e, "command[%zu]: expected a string", i);
+			rec->argv[i++] = cp_xstrdup(it->valuestring);
+		}
+	}
+#define OPTSTR(field, key)                                                      \
+	do {                                                                    \
+		const char *t_ = opt_string(root, key, &bad);                   \
+		if (bad)                                                        \
+			return fail(e, key ": expected a string");              \
+		rec->field = t_ ? cp_xstrdup(t_) : NULL;                        \
+	} while (0)
+	OPTSTR(capprof_version, "capprof");
+	OPTSTR(cwd, "cwd");
+	OPTSTR(start, "start");
+	OPTSTR(kernel, "kernel");
+	OPTSTR(machine, "machine");
+	OPTSTR(incomplete_reason, "incomplete_reason");
+#undef OPTSTR
+	j = cJSON_GetObjectItemCaseSensitive(root, "duration_ms");
+	if (j && get_u64(j, &rec->duration_ms) < 0)
+		return fail(e, "duration_ms: expected a non-negative integer");
+	j = cJSON_GetObjectItemCaseSensitive(root, "complete");
+	if (j && !cJSON_IsBool(j))
+		return fail(e, "complete: expected true or false");
+	rec->complete = !j || cJSON_IsTrue(j);
+	j = cJSON_GetObjectItemCaseSensitive(root, "capabilities_traced");
+	if (j && !cJSON_IsBool(j))
+		return fail(e, "capabilities_traced: expected true or false");
+	rec->caps_traced = cJSON_IsTrue(j);
+	j = cJSON_GetObjectItemCaseSensitive(root, "exit");
+	if (j) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "code");
+		const cJSON *sg = cJSON_GetObjectItemCaseSensitive(j, "signal");
+
+		if (!cJSON_IsObject(j) || get_int(c, 0, 255, &v) < 0)
+			return fail(e, "exit.code: expected an integer 0-255");
+		rec->exit_code = (int)v;
+		if (sg) {
+			if (get_int(sg, 1, 64, &v) < 0)
+				return fail(e, "exit.signal: expected a signal number 1-64");
+			rec->exit_signal = (int)v;
+		}
+	}
+	j = cJSON_GetObjectItemCaseSensitive(root, "uid");
+	if (j && get_int(j, 0, UINT32_MAX, &v) < 0)
+		return fail(e, "uid: expected a user id");
+	rec->uid = j ? (uint32_t)v : 0;
+	j = cJSON_GetObjectItemCaseSensitive(root, "gid");
+	if (j && get_int(j, 0, UINT32_MAX, &v) < 0)
+		return fail(e, "gid: expected a group id");
+	rec->gid = j ? (uint32_t)v : 0;
+	j = cJSON_GetObjectItemCaseSensitive(root, "output");
+	if (j) {
+		const char *h = opt_string(j, "sha256", &bad);
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "bytes");
+
+		if (!cJSON_IsObject(j) || bad || !h || strlen(h) != 64 || (b && get_u64(b, &rec->output_bytes) < 0))
+			return fail(e, "output: expected {\"sha256\": 64 hex digits, \"bytes\": n}");
+		rec->output_sha256 = cp_xstrdup(h);
+	}
+
+	j = cJSON_GetObjectItemCaseSensitive(root, "architectures");
+	if (!cJSON_IsObject(j))
+		return fail(e, "architectures: expected an object");
+	cJSON_ArrayForEach(it, j)
+	{
+		uint32_t tok = cp_arch_from_name(it->string);
+		const cJSON *sc, *so;
+		struct cp_arch *a;
+
+		if (!tok)
+			return fail(e, "architectures: unknown architecture \"%.64s\"", it->string);
+		if (rec_arch_find(rec, tok))
+			return fail(e, "architectures.%s: listed twice", it->string);
+		a = rec_arch(rec, tok);
+		if (!a)
+			return fail(e, "architectures: more than %d architectures", CP_MAX_ARCH);
+		sc = cJSON_GetObjectItemCaseSensitive(it, "syscalls");
+		if (!cJSON_IsObject(sc))
+			return fail(e, "architectures.%s.syscalls: expected an object", it->string);
+		cJSON_ArrayForEach(so, sc)
+		{
+			if (parse_sys(a, it->string, so, e) < 0)
+				return -EINVAL;
+		}
+	}
+
+	j = cJSON_GetObjectItemCaseSensitive(root, "executables");
+	if (j && !cJSON_IsArray(j))
+		return fail(e, "executables: expected an array");
+	{
+		int i = 0;
+
+		cJSON_ArrayForEach(it, j)
+		{
+			const char *path = opt_string(it, "path", &bad), *mach, *fc;
+			const cJSON *x;
+			struct cp_exe *ex;
+
+			if (!cJSON_IsObject(it) || bad || !path)
+				return fail(e, "executables[%d].path: expected a string", i);
+			ex = rec_exe(rec, path);
+			mach = opt_string(it, "machine", &bad);
+			fc = opt_string(it, "file_caps", &bad);
+			if (bad)
+				return fail(e, "executables[%d]: machine and file_caps must be strings", i);
+			free(ex->machine);
+			free(ex->file_caps);
+			ex->machine = mach ? cp_xstrdup(mach) : NULL;
+			ex->file_caps = fc ? cp_xstrdup(fc) : NULL;
+			x = cJSON_GetObjectItemCaseSensitive(it, "elf_class");
+			if (x && (get_int(x, 0, 64, &v) < 0 || (v != 0 && v != 32 && v != 64)))
+				return fail(e, "executables[%d].elf_class: expected 0, 32 or 64", i);
+			ex->elf_class = x ? (int)v : 0;
+			ex->setuid = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "setuid"));
+			ex->setgid = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "setgid"));
+			x = cJSON_GetObjectItemCaseSensitive(it, "count");
+			if (x && get_u64(x, &ex->count) < 0)
+				return fail(e, "executables[%d].count: expected a non-negative integer", i);
+			if (!ex->count)
+				ex->count = 1;
+			i++;
+		}
+	}
+
+	j = cJSON_GetObjectItemCaseSensitive(root, "capabilities");
+	if (j && !cJSON_IsObject(j))
+		return fail(e, "capabilities: expected an object");
+	cJSON_ArrayForEach(it, j)
+	{
+		int cap = cp_cap_parse(it->string);
+		const char *vd;
+		const cJSON *h;
+		struct cp_capuse *u;
+		char where[96];
+
+		if (cap < 0)
+			return fail(e, "capabilities: unknown capability \"%.64s\"", it->string);
+		snprintf(where, sizeof(where), "capabilities.%s", cp_cap_name(cap));
+		u = &rec->caps[cap];
+		if (u->hits)
+			return fail(e, "%s: listed twice", where);
+		if (!cJSON_IsObject(it))
+			return fail(e, "%s: expected an object", where);
+		h = cJSON_GetObjectItemCaseSensitive(it, "hits");
+		if (h && get_u64(h, &u->hits) < 0)
+			return fail(e, "%s.hits: expected a non-negative integer", where);
+		if (!u->hits)
+			u->hits = 1;
+		vd = opt_string(it, "verdict", &bad);
+		if (bad)
+			return fail(e, "%s.verdict: expected a string", where);
+		u->verdict = CP_VERDICT_HIT;
+		if (vd) {
+			size_t k;
+
+			for (k = 0; k < CP_ARRAY_SIZE(verdict_names); k++)
+				if (!strcmp(vd, verdict_names[k]))
+					break;
+			if (k == CP_ARRAY_SIZE(verdict_names))
+				return fail(e, "%s.verdict: expected hit, required or tolerated", where);
+			u->verdict = (enum cp_verdict)k;
+		}
+		h = cJSON_GetObjectItemCaseSensitive(it, "evidence");
+		if (h) {
+			char w2[112];
+
+			snprintf(w2, sizeof(w2), "%s.evidence", where);
+			if (parse_evidence(h, &u->ev, e, w2) < 0)
+				return -EINVAL;
+		}
+	}
+
+	j = cJSON_GetObjectItemCaseSensitive(root, "denied");
+	if (j && !cJSON_IsArray(j))
+		return fail(e, "denied: expected an array");
+	{
+		int i = 0;
+
+		cJSON_ArrayForEach(it, j)
+		{
+			struct cp_evidence ev = { 0 };
+			char where[32];
+			int r;
+
+			snprintf(where, sizeof(where), "denied[%d]", i++);
+			r = parse_evidence(it, &ev, e, where);
+			if (r == 0)
+				rec_add_denied(rec, &ev);
+			rec_evidence_clear(&ev);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* After a failed parse: does the text end inside a string, object or array? */
+static bool looks_truncated(const char *text, size_t len)
+{
+	bool in_str = false, esc = false;
+	long depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return in_str || depth > 0;
+}
+
+int json_parse_document(const char *text, size_t len, cJSON **out, char *err, size_t errlen)
+{
+	struct perr e = { err, errlen };
+	const char *end = NULL;
+	cJSON *root;
+
+	if (err && errlen)
+		err[0] = '\0';
+	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (!root) {
+		size_t off = end && end >= text ? (size_t)(end - text) : 0;
+
+		if (looks_truncated(text, len))
+			return fail(&e, "truncated JSON (the document ends early)");
+		return fail(&e, "malformed JSON near byte %zu", off);
+	}
+	for (size_t off = (size_t)(end - text); off < len; off++) {
+		if (text[off] != ' ' && text[off] != '\t' && text[off] != '\n' && text[off] != '\r') {
+			cJSON_Delete(root);
+			return fail(&e, "malformed JSON: trailing data at byte %zu", off);
+		}
+	}
+	*out = root;
+	return 0;
+}
+
+int rec_parse(const char *text, size_t len, struct cp_rec **out, char *err, size_t errlen)
+{
+	struct perr e = { err, errlen };
+	cp_autojson *root = NULL;
+	cp_autorec *rec = NULL;
+	int r;
+
+	r = json_parse_document(text, len, &root, err, errlen);
+	if (r < 0)
+		return r;
+	rec = rec_new();
+	r = parse_root(root, rec, &e);
+	if (r < 0)
+		return r;
+	*out = cp_steal_pointer(&rec);
+	return 0;
+}
+
+int rec_load(const char *path, struct cp_rec **out, char *err, size_t errlen)
+{
+	cp_autofree char *text = NULL;
+	size_t len;
+	int r = cp_read_file(path, CP_MAX_RECORDING, &text, &len);
+
+	if (r < 0) {
+		if (r == -EFBIG)
+			snprintf(err, errlen, "larger than %u MiB, not a recording", CP_MAX_RECORDING >> 20);
+		else
+			snprintf(err, errlen, "%s", strerror(-r));
+		return r;
+	}
+	return rec_parse(text, len, out, err, errlen);
+}

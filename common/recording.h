@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The recording: the one model the tracer writes and the generator reads.
+ * Its JSON form is documented in docs/recording-schema.md.
+ */
+#ifndef CP_RECORDING_H
+#define CP_RECORDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CP_SCHEMA_NAME "capprof-recording"
+#define CP_SCHEMA_VERSION 1
+#define CP_NARGS 6
+#define CP_MAX_ARCH 8
+#define CP_MAX_CAP 64
+#define CP_MAX_VALUES 256 /* distinct values kept per argument */
+#define CP_MAX_DENIED 256
+#define CP_MAX_RECORDING (64u << 20)
+
+/* A set of distinct argument values; overflow when more than CP_MAX_VALUES. */
+struct cp_valset {
+	uint64_t *v; /* sorted ascending */
+	uint32_t n, cap;
+	bool overflow;
+};
+
+/* One system call of one architecture. */
+struct cp_sys {
+	uint64_t count;
+	int32_t first_pid;
+	char *first_exe;
+	uint64_t first_args[CP_NARGS];
+	uint64_t first_ip; /* instruction pointer of the first call, 0 if unknown */
+	struct cp_valset vals[CP_NARGS]; /* only for arguments in the arg table */
+};
+
+struct cp_arch {
+	uint32_t token; /* SCMP_ARCH_* */
+	struct cp_sys **sys; /* indexed by syscall number, x32 bit stripped */
+	uint32_t nsys;
+};
+
+/* Why a capability was needed, or a call that failed even with privileges. */
+struct cp_evidence {
+	char *syscall;
+	uint32_t arch;
+	uint64_t args[CP_NARGS];
+	char *path; /* resolved path for file syscalls, or NULL */
+	int err; /* errno the call failed with without the capability */
+	int32_t pid;
+	char *exe;
+};
+
+enum cp_verdict {
+	CP_VERDICT_HIT = 0, /* exercised: a failure it fixed was seen */
+	CP_VERDICT_REQUIRED, /* verify --minimize: outcome changes without it */
+	CP_VERDICT_TOLERATED, /* verify --minimize: outcome the same without it */
+};
+
+struct cp_capuse {
+	uint64_t hits; /* 0: capability not used */
+	enum cp_verdict verdict;
+	struct cp_evidence ev; /* first evidence */
+};
+
+struct cp_exe {
+	char *path;
+	int elf_class; /* 32, 64, or 0 when not ELF */
+	char *machine; /* "x86_64", "i386", ... or NULL */
+	bool setuid, setgid;
+	char *file_caps; /* text form, or NULL */
+	uint64_t count;
+};
+
+struct cp_rec {
+	int version;
+	char *capprof_version;
+	char **argv;
+	size_t argc;
+	char *cwd;
+	char *start; /* ISO 8601 UTC */
+	char *kernel;
+	char *machine;
+	uint64_t duration_ms;
+	bool complete;
+	char *incomplete_reason;
+	int exit_code; /* as capprof exits: status or 128+signal */
+	int exit_signal; /* 0 when the workload exited normally */
+	uint32_t uid, gid;
+	bool caps_traced;
+	char *output_sha256; /* NULL when output was not captured */
+	uint64_t output_bytes;
+
+	struct cp_arch arch[CP_MAX_ARCH];
+	size_t narch;
+
+	struct cp_exe *exes;
+	size_t nexes;
+
+	struct cp_capuse caps[CP_MAX_CAP];
+
+	struct cp_evidence *denied;
+	size_t ndenied;
+};
+
+/* Which argument values are recorded, per syscall name. */
+struct cp_argspec {
+	const char *syscall;
+	struct {
+		int8_t index; /* -1 ends the list */
+		const char *name;
+		uint64_t ignore_mask; /* bits cleared before recording */
+	} args[4];
+};
+
+const struct cp_argspec *rec_argspec(const char *syscall);
+
+struct cp_rec *rec_new(void);
+void rec_free(struct cp_rec *rec);
+void rec_freep(struct cp_rec **recp);
+#define cp_autorec __attribute__((cleanup(rec_freep))) struct cp_rec
+
+/* Get or add the architecture with the given SCMP_ARCH_* token. */
+struct cp_arch *rec_arch(struct cp_rec *rec, uint32_t token);
+const struct cp_arch *rec_arch_find(const struct cp_rec *rec, uint32_t token);
+/* Get or add syscall nr of an architecture (nr already stripped of the x32 bit). */
+struct cp_sys *rec_sys(struct cp_arch *a, uint32_t nr);
+static inline struct cp_sys *rec_sys_get(const struct cp_arch *a, uint32_t nr)
+{
+	return nr < a->nsys ? a->sys[nr] : NULL;
+}
+
+void rec_valset_add(struct cp_valset *s, uint64_t v);
+bool rec_valset_has(const struct cp_valset *s, uint64_t v);
+
+struct cp_exe *rec_exe(struct cp_rec *rec, const char *path);
+
+void rec_evidence_copy(struct cp_evidence *dst, const struct cp_evidence *src);
+void rec_evidence_clear(struct cp_evidence *ev);
+void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev);
+
+/* Union of src into dst: syscalls, values, executables, capabilities. */
+void rec_merge(struct cp_rec *dst, const struct cp_rec *src);
+
+/* Number of distinct syscalls over all architectures. */
+size_t rec_count_syscalls(const struct cp_rec *rec);
+
+/* Serialise; the text is deterministic for the same recording. */
+char *rec_to_json(const struct cp_rec *rec);
+int rec_save(const struct cp_rec *rec, const char *path);
+
+/*
+ * Parse a recording. On error returns -EINVAL (or -errno for I/O) and
+ * writes a one-line reason naming the field at fault into err.
+ */
+int rec_parse(const char *text, size_t len, struct cp_rec **out, char *err, size_t errlen);
+int rec_load(const char *path, struct cp_rec **out, char *err, size_t errlen);
+
+
+
+/*
+ * Parse one JSON document (cJSON), rejecting trailing data, and telling a
+ * truncated document from a malformed one. Shared by every JSON reader.
+ */
+struct cJSON;
+int json_parse_document(const char *text, size_t len, struct cJSON **out, char *err, size_t errlen);
+#endif

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void cp_freep(void *pp)
+{
+	free(*(void **)pp);
+}
+
+void cp_closep(int *fdp)
+{
+	if (*fdp >= 0)
+		close(*fdp);
+}
+
+void cp_fclosep(FILE **fp)
+{
+	if (*fp)
+		fclose(*fp);
+}
+
+noreturn void cp_oom(void)
+{
+	static const char msg[] = "capprof: out of memory\n";
+
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(125);
+	abort();
+}
+
+void *cp_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		cp_oom();
+	return p;
+}
+
+void *cp_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		cp_oom();
+	return p;
+}
+
+void *cp_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		cp_oom();
+	return p;
+}
+
+void *cp_xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		cp_oom();
+	return cp_xrealloc(p, n * size);
+}
+
+char *cp_xstrdup(const char *s)
+{
+	char *r = strdup(s ? s : "");
+
+	if (!r)
+		cp_oom();
+	return r;
+}
+
+char *cp_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *r;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&r, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		cp_oom();
+	return r;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	cp_autofree char *dcopy = cp_xstrdup(path);
+	cp_autofree char *bcopy = cp_xstrdup(path);
+	cp_autoclose int dfd = -1;
+	cp_autoclose int fd = -1;
+	const char *dir = dirname(dcopy);
+	const char *base = basename(bcopy);
+	char tmp[64];
+	struct stat st;
+	int r;
+
+	if (!*path || !strcmp(base, "/") || !strcmp(base, ".") || !strcmp(base, ".."))
+		return -EISDIR;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return -ELOOP;
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if (!S_ISREG(st.st_mode))
+			return -EINVAL;
+	} else if (errno != ENOENT) {
+		return -errno;
+	}
+	for (unsigned i = 0;; i++) {
+		snprintf(tmp, sizeof(tmp), ".capprof.%d.%u.tmp", (int)getpid(), i);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0)
+			break;
+		if (errno != EEXIST || i > 100)
+			return -errno;
+	}
+	r = write_all(fd, buf, len);
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	if (!r && close(fd) < 0)
+		r = -errno;
+	fd = -1;
+	if (!r && renameat(dfd, tmp, dfd, base) < 0)
+		r = -errno;
+	if (r) {
+		unlinkat(dfd, tmp, 0);
+		return r;
+	}
+	fsync(dfd);
+	return 0;
+}
+
+int cp_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	cp_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	cp_autofree char *buf = NULL;
+	size_t n = 0, cap = 0;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		return -EINVAL;
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
+		return -EFBIG;
+	for (;;) {
+		ssize_t r;
+
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = cp_xrealloc(buf, cap);
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max)
+			return -EFBIG;
+	}
+	if (!buf)
+		buf = cp_xmalloc(1);
+	buf[n] = '\0';
+	*out = cp_steal_pointer(&buf);
+	if (len)
+		*len = n;
+	return 0;
+}
+
+void cp_buf_add(struct cp_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->data = cp_xrealloc(b->data, b->cap);
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void cp_buf_puts(struct cp_buf *b, const char *s)
+{
+	cp_buf_add(b, s, strlen(s));
+}
+
+void cp_buf_printf(struct cp_buf *b, const char *fmt, ...)
+{
+	cp_autofree char *s = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		cp_oom();
+	cp_buf_add(b, s, (size_t)n);
+}
+
+void cp_buf_free(struct cp_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+uint64_t cp_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int cp_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

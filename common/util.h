@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small helpers shared by every module: allocation that aborts on failure,
+ * scope-bound cleanup, and the one safe way capprof writes a file.
+ */
+#ifndef CP_UTIL_H
+#define CP_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#define CP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define CP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+#define cp_cleanup(fn) __attribute__((cleanup(fn)))
+#define cp_autofree cp_cleanup(cp_freep)
+#define cp_autoclose cp_cleanup(cp_closep)
+#define cp_autofclose cp_cleanup(cp_fclosep)
+
+void cp_freep(void *pp);
+void cp_closep(int *fdp);
+void cp_fclosep(FILE **fp);
+
+/* Hand ownership on: returns *pp and leaves NULL behind. */
+static inline void *cp_steal_pointer(void *pp)
+{
+	void **p = pp;
+	void *r = *p;
+
+	*p = NULL;
+	return r;
+}
+
+noreturn void cp_oom(void);
+void *cp_xmalloc(size_t n);
+void *cp_xcalloc(size_t n, size_t size);
+void *cp_xrealloc(void *p, size_t n);
+void *cp_xreallocarray(void *p, size_t n, size_t size);
+char *cp_xstrdup(const char *s);
+char *cp_xasprintf(const char *fmt, ...) CP_PRINTF(1, 2);
+
+/*
+ * Write buf to path atomically: a temporary file in the same directory,
+ * fsync, rename over path, fsync the directory. Refuses to replace a
+ * symlink or anything but a regular file. Returns 0 or -errno.
+ */
+int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
+
+/*
+ * Read a whole regular file of at most max bytes, NUL-terminated.
+ * -EISDIR for a directory, -EFBIG when larger than max. Returns 0 or -errno.
+ */
+int cp_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Growable byte buffer for building output text. */
+struct cp_buf {
+	char *data;
+	size_t len, cap;
+};
+
+void cp_buf_add(struct cp_buf *b, const char *s, size_t n);
+void cp_buf_puts(struct cp_buf *b, const char *s);
+void cp_buf_printf(struct cp_buf *b, const char *fmt, ...) CP_PRINTF(2, 3);
+void cp_buf_free(struct cp_buf *b);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t cp_now_ns(void);
+
+/* Parse an unsigned decimal or 0x-hex number; 0 or -EINVAL/-ERANGE. */
+int cp_parse_u64(const char *s, uint64_t *out);
+
+#endif

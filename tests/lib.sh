@@ -1,0 +1,34 @@
+# Shared helpers for integration tests: source it, then call the functions.
+# A test exits 0 on pass, 1 on fail, 77 on skip (after printing "SKIP: why").
+set -u
+: "${CAPPROF:?}" "${WORKLOADS:?}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/capprof-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+need_root() { [[ $(id -u) == 0 ]] || skip "needs root"; }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs $1 (not installed)"; }
+
+# Syscall names of one architecture in a recording, one a line, sorted.
+rec_syscalls() { # FILE [ARCH]
+	python3 - "$1" "${2:-x86_64}" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for n in sorted(r["architectures"].get(sys.argv[2], {}).get("syscalls", {})):
+    print(n)
+PY
+}
+
+# Syscall names strace -f saw, sorted: strace's -c summary lists every name.
+strace_syscalls() { # CMD...
+	strace -f -qq -c -U name -o "$T/strace.out" "$@" >/dev/null 2>&1 </dev/null
+	awk 'NR>2 && $1 !~ /^-/ && $1 != "total" {print $1}' "$T/strace.out" | sort -u
+}
+
+# The capabilities in a recording, one a line, sorted.
+rec_caps() { python3 -c 'import json,sys; [print(c) for c in sorted(json.load(open(sys.argv[1]))["capabilities"])]' "$1"; }
+
+assert_eq() { # WHAT EXPECTED ACTUAL
+	[[ "$2" == "$3" ]] || fail "$1: expected [$2], got [$3]"
+}

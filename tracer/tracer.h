@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tracer: runs a command under ptrace with a seccomp RET_TRACE filter and
+ * fills a recording. It never knows about output formats.
+ */
+#ifndef CP_TRACER_H
+#define CP_TRACER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct cp_rec;
+
+/*
+ * SECCOMP_RET_DATA marks of a filter that reports denials to the tracer
+ * (verify): RET_TRACE with CP_TRACE_DENY | errno means "the profile denies
+ * this call with errno"; the tracer records it and fails the call with that
+ * errno. Errno 0 stands for a kill action: the tracer kills the process.
+ */
+#define CP_TRACE_DENY 0x8000u
+#define CP_TRACE_ERRNO_MASK 0x0fffu
+
+struct trace_opts {
+	char *const *argv; /* the command as given; argv[0] is recorded */
+	const char *path; /* executable to run (see trace_resolve_command) */
+	bool caps; /* run the capability retry engine */
+	bool progress; /* live one-line progress on stderr */
+	/*
+	 * Runs in the child after the tracer has attached and before exec:
+	 * set user, capabilities, and load a seccomp filter whose every
+	 * non-allow action is RET_TRACE. NULL loads trace_load_filter().
+	 * Returns 0 or -errno; on error the child exits 125.
+	 */
+	int (*child_setup)(void *arg);
+	void *child_arg;
+};
+
+struct trace_result {
+	int status; /* wait status of the first process */
+	int exit_code; /* as capprof should exit: status or 128+signal */
+	int interrupted_by; /* signal capprof received, 0 if none */
+	bool killed_after_grace; /* workload did not end after the signal */
+};
+
+/*
+ * Resolve cmd like execvp does. Returns 0 and a malloc'd path, -ENOENT when
+ * not found (exit 127), -EACCES when not executable (exit 126).
+ */
+int trace_resolve_command(const char *cmd, char **path);
+
+/* Load the filter that sends every syscall of every architecture to the tracer. */
+int trace_load_filter(void);
+
+/* Run o->argv traced, filling rec. Returns 0 or -errno (capprof's failure). */
+int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_result *res);
+
+#endif
