@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""Measure and verify a container runtime's own seccomp baseline.
+
+The baseline is the set of syscalls the runtime (runc, crun) itself makes on
+the thread that loads the seccomp filter, between loading it and exec'ing the
+workload.  Every Docker profile must allow them or `docker run` fails before
+the workload starts.
+
+Method: the workload is static busybox `true` in the capprof-busybox image
+(scripts/mkimages.sh).  Its own syscalls are taken from strace on the host
+(`workload`).  A profile with defaultAction SCMP_ACT_ERRNO allows the
+workload's syscalls plus a candidate set; `measure` shrinks the candidate set
+(chunks of 64, 16, 4, then single syscalls) and keeps a removal only when
+`docker run --rm` still succeeds in every one of --repeat runs, so a syscall
+that makes even one run fail stays.  A final pass re-checks every survivor
+for necessity with --confirm runs.  `verify` is the proof used by
+tests/docker/runtime_baseline.sh: list + workload runs --sufficient times in
+a row; each list entry removed makes at least one of --repeat runs fail.
+
+Subcommands (run as root with dockerd up):
+  workload                       print busybox true's syscalls, one a line
+  measure --runtime R [--nnp]    print the minimal list as JSON
+  verify  --runtime R --list F [--nnp]   exit 0 proven, 1 not proven
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.join(HERE, "..", "..", "..", "shared", "reference",
+                         "docker-default-seccomp.json")
+IMAGE = "capprof-busybox"
+DOCKER = os.environ.get("DOCKER", "docker")
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def workload_syscalls(busybox="/bin/busybox"):
+    """Syscalls static busybox `true` makes after its execve, from strace.
+
+    Run through a symlink named `true`, as in the image, so busybox takes the
+    same applet path.  The execve itself is the runtime's (the filter checks
+    runc's execve call), so it is not counted here.
+    """
+    tmp = tempfile.mkdtemp(prefix="rtbaseline.")
+    try:
+        link = os.path.join(tmp, "true")
+        os.symlink(busybox, link)
+        out = os.path.join(tmp, "strace.out")
+        subprocess.run(["strace", "-f", "-qq", "-o", out, link], check=True,
+                       env={"PATH": "/bin"}, stdin=subprocess.DEVNULL)
+        names = set()
+        with open(out) as f:
+            lines = f.read().splitlines()
+        for line in lines[1:]:  # first line: the execve strace made
+            name = line.split("(", 1)[0].split()[-1] if "(" in line else ""
+            if name and name.isidentifier():
+                names.add(name)
+        return sorted(names)
+    finally:
+        shutil.rmtree(tmp)
+
+
+def reference_allow():
+    """Docker's default allow-list for x86_64: unconditional ALLOW rules,
+    capability-gated ones included (the container runs with the default
+    capability set, but a generous start costs only time)."""
+    with open(REFERENCE) as f:
+        ref = json.load(f)
+    names = set()
+    for rule in ref["syscalls"]:
+        if rule.get("action") != "SCMP_ACT_ALLOW":
+            continue
+        arches = (rule.get("includes") or {}).get("arches")
+        if arches and "amd64" not in arches:
+            continue
+        names.update(rule["names"])
+    return names
+
+
+def profile(names):
+    return {
+        "defaultAction": "SCMP_ACT_ERRNO",
+        "defaultErrnoRet": 1,
+        "architectures": ["SCMP_ARCH_X86_64"],
+        "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW"}],
+    }
+
+
+class Runner:
+    def __init__(self, runtime, nnp, tmpdir):
+        self.runtime = runtime
+        self.nnp = nnp
+        self.tmpdir = tmpdir
+        self.runs = 0
+        self.seconds = 0.0
+        self.last_error = ""
+
+    def run_once(self, names):
+        path = os.path.join(self.tmpdir, "profile.json")
+        with open(path, "w") as f:
+            json.dump(profile(names), f)
+        cmd = [DOCKER, "run", "--rm", "--network", "none",
+               "--runtime", self.runtime,
+               "--security-opt", "seccomp=" + path]
+        if self.nnp:
+            cmd += ["--security-opt", "no-new-privileges"]
+        cmd += [IMAGE, "true"]
+        t0 = time.monotonic()
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                           text=True)
+        self.seconds += time.monotonic() - t0
+        self.runs += 1
+        if p.returncode != 0:
+            self.last_error = "exit %d: %s" % (
+                p.returncode, " ".join(p.stderr.split())[:300])
+        return p.returncode == 0
+
+    def failures(self, names, repeat, stop_at_first=True):
+        """How many of `repeat` runs failed (stops at the first failure)."""
+        n = 0
+        self.runs_last = 0
+        for _ in range(repeat):
+            self.runs_last += 1
+            if not self.run_once(names):
+                n += 1
+                if stop_at_first:
+                    break
+        return n
+
+
+# Syscalls the Go runtime makes on any thread at unpredictable moments
+# (signal delivery for goroutine preemption, scheduler hand-offs).  A short
+# shrink can drop one of them by luck; they are the suspects to add back when
+# the shrunk set is not reliable.
+ASYNC_SUSPECTS = ["rt_sigreturn", "futex", "sched_yield", "nanosleep",
+                  "sigaltstack", "rt_sigprocmask", "tgkill", "getpid",
+                  "gettid", "madvise", "mmap", "munmap", "clock_gettime",
+                  "epoll_pwait", "write", "read"]
+
+# The highest syscall number Debian 12's libseccomp (2.5.4) knows on x86_64.
+# runc answers ENOSYS, not the profile's errno, for syscalls above the highest
+# one a profile allows; allowing this one as well makes every other syscall
+# get EPERM, the stricter answer (callers fall back from ENOSYS more often).
+CEILING = "map_shadow_stack"
+
+
+def measure(args):
+    work = set(workload_syscalls())
+    cand = reference_allow() | set(args.extra or [])
+    cand -= work
+    with tempfile.TemporaryDirectory(prefix="rtbaseline.") as tmp:
+        r = Runner(args.runtime, args.nnp, tmp)
+        t0 = time.monotonic()
+        if r.failures(cand | work, args.repeat):
+            log("the generous start set fails: " + r.last_error)
+            return 1
+        cur = sorted(cand)
+        for size in (64, 16, 4, 1):
+            i = 0
+            while i < len(cur):
+                chunk = cur[i:i + size]
+                trial = set(cur) - set(chunk)
+                if r.failures(trial | work, args.repeat) == 0:
+                    cur = sorted(trial)
+                    log("  -%s (%d left)" % (",".join(chunk) if size <= 4
+                                             else "%d" % size, len(cur)))
+                else:
+                    i += size
+            log("after chunk size %d: %d left: %s" % (size, len(cur),
+                                                      " ".join(cur)))
+        restored = {}
+        for _ in range(4):
+            f = r.failures(set(cur) | work, args.sufficient)
+            if f == 0:
+                break
+            log("shrunk set is not reliable (%s); adding suspects back"
+                % r.last_error)
+            for s in ASYNC_SUSPECTS:
+                if s in cur:
+                    continue
+                if r.failures(set(cur) | {s} | work, args.sufficient) == 0:
+                    cur = sorted(set(cur) | {s})
+                    restored[s] = "added back: %d/%d runs passed with it" % (
+                        args.sufficient, args.sufficient)
+                    log("  +" + s)
+                    break
+        # Each survivor must make at least one of --confirm runs fail when
+        # removed; stop at the first failure.
+        notes = {}
+        for name in list(cur):
+            trial = set(cur) - {name}
+            fails = r.failures(trial | work, args.confirm)
+            notes[name] = "%s after %d run(s): %s" % (
+                "fails" if fails else "never failed", r.runs_last,
+                r.last_error if fails else "-")
+            log("  %s: %s" % (name, notes[name]))
+            if fails == 0:
+                cur.remove(name)
+        suff = r.failures(set(cur) | work, args.sufficient,
+                          stop_at_first=False)
+        suff_ceil = r.failures(set(cur) | work | {CEILING}, args.sufficient,
+                               stop_at_first=False)
+        out = {
+            "runtime": args.runtime,
+            "nnp": args.nnp,
+            "list": sorted(cur),
+            "workload": sorted(work),
+            "sufficient_failures": "%d/%d" % (suff, args.sufficient),
+            "sufficient_failures_with_ceiling": "%d/%d" % (suff_ceil,
+                                                           args.sufficient),
+            "restored": restored,
+            "necessity": notes,
+            "docker_runs": r.runs,
+            "seconds": round(time.monotonic() - t0, 1),
+        }
+        print(json.dumps(out, indent=1))
+        return 0 if suff == 0 and suff_ceil == 0 else 1
+
+
+def verify(args):
+    """The proof: sufficient (every run passes, also with CEILING allowed so
+    the ENOSYS stub answers nothing) and necessary (each entry removed makes
+    a run fail; up to --repeat runs, stopping at the first failure)."""
+    with open(args.list) as f:
+        data = json.load(f)
+    key = "with_nnp" if args.nnp else "without_nnp"
+    lst = set(data[key])
+    work = set(workload_syscalls())
+    print("workload (busybox true, from strace): " + " ".join(sorted(work)))
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="rtbaseline.") as tmp:
+        r = Runner(args.runtime, args.nnp, tmp)
+        t0 = time.monotonic()
+        for extra, what in ((set(), "list+workload"),
+                            ({CEILING}, "list+workload+" + CEILING)):
+            fails = r.failures(lst | work | extra, args.sufficient,
+                               stop_at_first=False)
+            print("%s %s: %s (%d syscalls): %d/%d runs failed%s" % (
+                args.runtime, key, what, len(lst | work | extra), fails,
+                args.sufficient, (" (" + r.last_error + ")") if fails else ""))
+            if fails:
+                ok = False
+        for name in sorted(lst):
+            if name in work:
+                # Removing it would not remove it: the workload keeps it.
+                print("  %-16s also used by the workload; necessity not "
+                      "testable with this workload" % name)
+                continue
+            f = r.failures((lst - {name}) | work, args.repeat)
+            if f:
+                print("  %-16s removed: failed on run %d: %s" % (
+                    name, r.runs_last, r.last_error))
+            else:
+                print("  %-16s removed: still ran %d/%d times: NOT NECESSARY"
+                      % (name, args.repeat, args.repeat))
+                ok = False
+        print("%s %s: %s in %d docker runs, %.1fs" % (
+            args.runtime, key, "PROVEN" if ok else "NOT PROVEN", r.runs,
+            time.monotonic() - t0))
+    return 0 if ok else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("workload")
+    m = sub.add_parser("measure")
+    m.add_argument("--runtime", default="runc")
+    m.add_argument("--nnp", action="store_true")
+    m.add_argument("--repeat", type=int, default=5)
+    m.add_argument("--confirm", type=int, default=30)
+    m.add_argument("--sufficient", type=int, default=30)
+    m.add_argument("--extra", nargs="*", help="more candidate syscalls")
+    v = sub.add_parser("verify")
+    v.add_argument("--runtime", default="runc")
+    v.add_argument("--nnp", action="store_true")
+    v.add_argument("--list", required=True)
+    v.add_argument("--repeat", type=int, default=30)
+    v.add_argument("--sufficient", type=int, default=20)
+    args = ap.parse_args()
+    if args.cmd == "workload":
+        print("\n".join(workload_syscalls()))
+        return 0
+    return measure(args) if args.cmd == "measure" else verify(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
