@@ -8,7 +8,9 @@ the workload starts.
 
 Method: the workload is static busybox `true` in the capprof-busybox image
 (scripts/mkimages.sh).  Its own syscalls are taken from strace on the host
-(`workload`).  A profile with defaultAction SCMP_ACT_ERRNO allows the
+and reduced to the ones it cannot do without under a host seccomp filter
+(`workload`: arch_prctl brk exit_group mprotect), so that a syscall the
+runtime needs is never hidden behind one busybox happens to make.  A profile with defaultAction SCMP_ACT_ERRNO allows the
 workload's syscalls plus a candidate set; `measure` shrinks the candidate set
 (chunks of 64, 16, 4, then single syscalls) and keeps a removal only when
 `docker run --rm` still succeeds in every one of --repeat runs, so a syscall
@@ -24,6 +26,7 @@ Subcommands (run as root with dockerd up):
 """
 
 import argparse
+import ctypes
 import json
 import os
 import shutil
@@ -43,27 +46,77 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def workload_syscalls(busybox="/bin/busybox"):
-    """Syscalls static busybox `true` makes after its execve, from strace.
+def _strace_workload(link):
+    """Every syscall `link` (busybox as `true`) makes after its execve."""
+    out = link + ".strace"
+    subprocess.run(["strace", "-f", "-qq", "-o", out, link], check=True,
+                   env={"PATH": "/bin"}, stdin=subprocess.DEVNULL)
+    names = set()
+    with open(out) as f:
+        lines = f.read().splitlines()
+    for line in lines[1:]:  # first line: the execve strace made
+        name = line.split("(", 1)[0].split()[-1] if "(" in line else ""
+        if name and name.isidentifier():
+            names.add(name)
+    return names
 
-    Run through a symlink named `true`, as in the image, so busybox takes the
-    same applet path.  The execve itself is the runtime's (the filter checks
-    runc's execve call), so it is not counted here.
+
+def _run_filtered(link, allow):
+    """Run `link` on the host under a seccomp filter (libseccomp through
+    ctypes) that allows `allow` plus execve and answers EPERM otherwise;
+    True when it exits 0.  No container runtime is involved, so this tells
+    what the workload itself cannot do without."""
+    lib = ctypes.CDLL("libseccomp.so.2", use_errno=True)
+    lib.seccomp_init.restype = ctypes.c_void_p
+    lib.seccomp_init.argtypes = [ctypes.c_uint32]
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    lib.seccomp_rule_add.argtypes = [ctypes.c_void_p, ctypes.c_uint32,
+                                     ctypes.c_int, ctypes.c_uint]
+    lib.seccomp_load.argtypes = [ctypes.c_void_p]
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ctx = lib.seccomp_init(0x00050000 | 1)  # SCMP_ACT_ERRNO(EPERM)
+            for name in set(allow) | {"execve"}:
+                nr = lib.seccomp_syscall_resolve_name(name.encode())
+                if nr >= 0:
+                    lib.seccomp_rule_add(ctx, 0x7fff0000, nr, 0)  # ALLOW
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            if lib.seccomp_load(ctx) != 0:
+                os._exit(125)
+            os.execve(link, [os.path.basename(link)], {"PATH": "/bin"})
+        finally:
+            os._exit(127)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def workload_syscalls(busybox="/bin/busybox", full=False, repeat=3):
+    """The syscalls static busybox `true` cannot do without.
+
+    strace on the host gives all it makes after execve (run through a
+    symlink named `true`, as in the image, so busybox takes the same applet
+    path; the execve itself is the runtime's: the filter checks runc's execve
+    call).  Then each is denied in turn under a host seccomp filter; the ones
+    busybox shrugs off (prctl, getuid, getrandom...) are dropped, so that a
+    syscall the runtime needs is never hidden behind the workload's.
     """
     tmp = tempfile.mkdtemp(prefix="rtbaseline.")
     try:
         link = os.path.join(tmp, "true")
         os.symlink(busybox, link)
-        out = os.path.join(tmp, "strace.out")
-        subprocess.run(["strace", "-f", "-qq", "-o", out, link], check=True,
-                       env={"PATH": "/bin"}, stdin=subprocess.DEVNULL)
-        names = set()
-        with open(out) as f:
-            lines = f.read().splitlines()
-        for line in lines[1:]:  # first line: the execve strace made
-            name = line.split("(", 1)[0].split()[-1] if "(" in line else ""
-            if name and name.isidentifier():
-                names.add(name)
+        names = _strace_workload(link)
+        if full:
+            return sorted(names)
+        if not all(_run_filtered(link, names) for _ in range(repeat)):
+            raise RuntimeError("busybox true fails under a filter allowing "
+                               "everything strace saw: " + " ".join(names))
+        for name in sorted(names):
+            trial = names - {name}
+            if all(_run_filtered(link, trial) for _ in range(repeat)):
+                names = trial
         return sorted(names)
     finally:
         shutil.rmtree(tmp)
@@ -236,7 +289,7 @@ def verify(args):
     key = "with_nnp" if args.nnp else "without_nnp"
     lst = set(data[key])
     work = set(workload_syscalls())
-    print("workload (busybox true, from strace): " + " ".join(sorted(work)))
+    print("workload (what busybox true needs): " + " ".join(sorted(work)))
     ok = True
     with tempfile.TemporaryDirectory(prefix="rtbaseline.") as tmp:
         r = Runner(args.runtime, args.nnp, tmp)
@@ -273,7 +326,9 @@ def verify(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("workload")
+    w = sub.add_parser("workload")
+    w.add_argument("--full", action="store_true",
+                   help="everything strace saw, not only what it needs")
     m = sub.add_parser("measure")
     m.add_argument("--runtime", default="runc")
     m.add_argument("--nnp", action="store_true")
@@ -289,7 +344,7 @@ def main():
     v.add_argument("--sufficient", type=int, default=20)
     args = ap.parse_args()
     if args.cmd == "workload":
-        print("\n".join(workload_syscalls()))
+        print("\n".join(workload_syscalls(full=args.full)))
         return 0
     return measure(args) if args.cmd == "measure" else verify(args)
 
