@@ -81,10 +81,11 @@ build_busybox() {
 	ver=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null | tr ':~+' '___') || ver=unknown
 	tarball=$CACHE/$name-$ver.tar
 	if [ ! -s "$tarball" ]; then
-		case $(file -L "$bb" 2>/dev/null) in
-		*"statically linked"*) ;;
-		*) die "$bb is not statically linked (install busybox-static)" ;;
-		esac
+		# ldd fails on a static binary; a dynamic busybox would not run
+		# in an image without its libraries.
+		if ldd "$bb" >/dev/null 2>&1; then
+			die "$bb is dynamically linked (install busybox-static)"
+		fi
 		root=$(mktemp -d)
 		mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" \
 			"$root/etc" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" \

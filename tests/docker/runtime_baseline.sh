@@ -23,7 +23,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 for c in python3 strace; do
 	command -v "$c" >/dev/null 2>&1 || skip "needs $c (not installed)"
 done
-if ! file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'; then
+if [[ ! -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then
 	skip "needs static /bin/busybox (package busybox-static)"
 fi
 command -v dockerd >/dev/null 2>&1 || skip "needs dockerd (package docker.io)"
