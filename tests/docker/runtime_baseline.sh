@@ -5,13 +5,14 @@
 # runtime list plus busybox true's own syscalls (strace on the host) succeeds
 # in every one of 20 runs (and again with the highest known syscall allowed,
 # so runc's ENOSYS stub answers nothing), and removing any single entry of
-# the list makes a run fail (up to 30 runs, stopping at the first failure:
-# some entries, such as rt_sigreturn, are needed only when a Go runtime
-# signal lands in the window).
+# the list makes a run fail (up to 150 runs, stopping at the first failure:
+# rt_sigreturn is needed only when a Go preemption signal lands in runc's
+# window, 1 run in 8 to 1 in 40 even with the 8 CPU burners rtbaseline.py
+# runs to provoke it; every other entry fails on the first run).
 #
 # Starts dockerd (scripts/docker-setup.sh) and builds the image
 # (scripts/mkimages.sh busybox) when needed.  Exit 0 pass, 1 fail, 77 skip.
-# Takes about 1-2 minutes per runtime on 2 cores.
+# Takes about 3-5 minutes on 2 cores (most of it rt_sigreturn's runs).
 # Environment: RUNTIMES="runc crun" to choose.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
