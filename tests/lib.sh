@@ -20,10 +20,12 @@ for n in sorted(r["architectures"].get(sys.argv[2], {}).get("syscalls", {})):
 PY
 }
 
-# Syscall names strace -f saw, sorted: strace's -c summary lists every name.
+# Syscall names strace -f saw, sorted. The -c summary leaves out calls that
+# never return (exit_group), so the full trace is parsed instead.
 strace_syscalls() { # CMD...
-	strace -f -qq -c -U name -o "$T/strace.out" "$@" >/dev/null 2>&1 </dev/null
-	awk 'NR>2 && $1 !~ /^-/ && $1 != "total" {print $1}' "$T/strace.out" | sort -u
+	strace -f -qq -o "$T/strace.out" "$@" >/dev/null 2>&1 </dev/null
+	sed -nE 's/^[0-9]+ +(<\.\.\. )?([a-z_0-9]+)[( ].*/\2/p' "$T/strace.out" |
+		grep -v '^exited$\|^killed$' | sort -u
 }
 
 # The capabilities in a recording, one a line, sorted.
