@@ -10,12 +10,17 @@ skip() { echo "SKIP: $*"; exit 77; }
 need_root() { [[ $(id -u) == 0 ]] || skip "needs root"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs $1 (not installed)"; }
 
-# Syscall names of one architecture in a recording, one a line, sorted.
-rec_syscalls() { # FILE [ARCH]
+# Syscall names in a recording, one a line, sorted: of one architecture, or of all.
+rec_syscalls() { # FILE [ARCH|all]
 	python3 - "$1" "${2:-x86_64}" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-for n in sorted(r["architectures"].get(sys.argv[2], {}).get("syscalls", {})):
+arches = r["architectures"]
+names = set()
+for a, v in arches.items():
+    if sys.argv[2] in ("all", a):
+        names |= set(v.get("syscalls", {}))
+for n in sorted(names):
     print(n)
 PY
 }

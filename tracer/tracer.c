@@ -581,7 +581,8 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 		return r;
 	}
 	t.leader = pid;
-	tracee_add(&t, pid);
+	/* Until its exec, the child is capprof: name it after what it is about to run. */
+	tracee_add(&t, pid)->exe = realpath(o->path, NULL);
 	forward_pid = pid;
 	install_handlers(true);
 	kill(pid, SIGCONT);
