@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -20,6 +21,7 @@ static void usage(FILE *f)
 	      "  -o, --output FILE  write the recording to FILE (default capprof.json), atomically\n"
 	      "      --no-caps      do not run the capability retry engine (faster)\n"
 	      "  -q, --quiet        no progress line on stderr\n"
+	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
 	      "  -h, --help         this help\n\n"
 	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed,\n"
 	      "126 CMD not executable, 127 CMD not found.\n",
@@ -32,11 +34,12 @@ int cmd_record(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-caps", no_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = "capprof.json";
-	bool caps = true, quiet = false;
+	bool caps = true, quiet = false, stats = false;
 	struct trace_opts o = { 0 };
 	struct trace_result res;
 	cp_autorec *rec = NULL;
@@ -55,6 +58,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'S':
+			stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -110,6 +116,14 @@ int cmd_record(int argc, char **argv)
 	if (r < 0) {
 		cli_error("record: tracing failed: %s (partial recording written to %s)", strerror(-r), out);
 		return CP_EXIT_FAILURE;
+	}
+	if (stats) {
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr, "capprof: stats: syscalls %llu, processes %llu, distinct %zu, peak RSS %ld KiB, %llu ms\n",
+			(unsigned long long)res.syscalls, (unsigned long long)res.processes, rec_count_syscalls(rec),
+			ru.ru_maxrss, (unsigned long long)rec->duration_ms);
 	}
 	if (res.interrupted_by)
 		cli_warn("interrupted by %s: recording in %s is marked incomplete", strsignal(res.interrupted_by), out);

@@ -37,6 +37,7 @@ struct tracer {
 	struct cp_rec *rec;
 	struct tracee *buckets[4096];
 	size_t ntracees;
+	uint64_t ntraced; /* tracees ever seen */
 	pid_t leader;
 	int leader_status;
 	bool leader_done;

@@ -165,6 +165,7 @@ static struct tracee *tracee_add(struct tracer *t, pid_t pid)
 	tc->next = t->buckets[bucket(pid)];
 	t->buckets[bucket(pid)] = tc;
 	t->ntracees++;
+	t->ntraced++;
 	return tc;
 }
 
@@ -643,6 +644,8 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	}
 	res->exit_code = rec->exit_code;
 	res->interrupted_by = got_signal;
+	res->syscalls = t.nsyscalls;
+	res->processes = t.ntraced;
 	if (got_signal) {
 		rec->complete = false;
 		rec->incomplete_reason = cp_xasprintf("capprof received %s%s", sigabbrev_np(got_signal) ? "SIG" : "",
