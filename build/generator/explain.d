@@ -1,0 +1,6 @@
+build/generator/explain.o: generator/explain.c generator/gen.h \
+ common/recording.h common/names.h common/util.h
+generator/gen.h:
+common/recording.h:
+common/names.h:
+common/util.h:
