@@ -63,7 +63,7 @@ static const char *arg_name(const char *syscall, int idx)
 }
 
 /* Lines for what `b` has beyond `a`, prefixed with sign. Returns how many. */
-static size_t beyond(struct cp_buf *out, char sign, const struct cp_rec *a, const struct cp_rec *b)
+static size_t beyond(struct cp_buf *out, char sign, const struct cp_rec *a, const struct cp_rec *b, bool b_profile)
 {
 	const struct cp_arch *arches[CP_MAX_ARCH];
 	size_t lines = 0;
@@ -81,15 +81,24 @@ static size_t beyond(struct cp_buf *out, char sign, const struct cp_rec *a, cons
 			const struct cp_sys *bs = ba->sys[v[k].nr];
 			const struct cp_sys *as = aa ? rec_sys_get(aa, v[k].nr) : NULL;
 
+			/* a profile's ENOSYS entry (count 0) grants nothing to drop */
+			if (!bs->count)
+				continue;
 			if (!as) {
 				cp_buf_printf(out, "%c syscall %s %s\n", sign, an, v[k].name);
+				lines++;
+				continue;
+			}
+			/* a recording's call is satisfied by an ENOSYS fallback, a profile's allow is not */
+			if (!as->count && b_profile) {
+				cp_buf_printf(out, "%c syscall %s %s (was failed with ENOSYS)\n", sign, an, v[k].name);
 				lines++;
 				continue;
 			}
 			for (int x = 0; x < CP_NARGS; x++) {
 				const struct cp_valset *av = &as->vals[x], *bv = &bs->vals[x];
 
-				if (unrestricted(av) || !bv->n)
+				if (unrestricted(av) || (!bv->n && !bv->overflow))
 					continue;
 				if (bv->overflow) {
 					cp_buf_printf(out, "%c argument %s %s %s (arg%d): any value\n", sign, an,
@@ -135,10 +144,10 @@ char *gen_diff(const struct gen_diff_side *old, const struct gen_diff_side *new_
 	size_t added, dropped;
 
 	cp_buf_puts(&out, "");
-	added = beyond(&out, '+', old->rec, new_->rec);
+	added = beyond(&out, '+', old->rec, new_->rec, new_->is_profile);
 	if (!old->is_profile && !new_->is_profile)
 		added += caps_beyond(&out, '+', old->rec, new_->rec);
-	dropped = beyond(&out, '-', new_->rec, old->rec);
+	dropped = beyond(&out, '-', new_->rec, old->rec, old->is_profile);
 	if (!old->is_profile && !new_->is_profile)
 		dropped += caps_beyond(&out, '-', new_->rec, old->rec);
 	else

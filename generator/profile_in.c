@@ -9,6 +9,9 @@
  * without a capability condition; an argument's value set lists the values
  * SCMP_CMP_EQ rules allow, and "overflow" stands for "any value" (an entry
  * without a rule on that argument, or a comparison other than EQ).
+ * A name the profile fails with ENOSYS is present with count 0: the caller
+ * falls back, so a recording that made the call is satisfied, but diff does
+ * not list it as something the profile grants.
  */
 #include "generator/gen.h"
 #include "common/names.h"
@@ -47,7 +50,8 @@ static bool allows(const char *action)
 	return !strcmp(action, "SCMP_ACT_ALLOW") || !strcmp(action, "SCMP_ACT_LOG");
 }
 
-static void add_name(struct cp_rec *rec, const char *name, const bool *any, const bool *has_eq, const uint64_t *eq)
+static void add_name(struct cp_rec *rec, const char *name, const bool *any, const bool *has_eq, const uint64_t *eq,
+		     bool enosys)
 {
 	for (size_t ai = 0; ai < rec->narch; ai++) {
 		int nr = cp_syscall_nr(rec->arch[ai].token, name);
@@ -57,6 +61,8 @@ static void add_name(struct cp_rec *rec, const char *name, const bool *any, cons
 		if (nr < 0)
 			continue;
 		s = rec_sys(&rec->arch[ai], (uint32_t)nr);
+		if (enosys)
+			continue;
 		s->count++;
 		for (int k = 0; k < CP_NARGS; k++) {
 			if (any[k])
@@ -117,13 +123,19 @@ int gen_profile_to_rec(const char *text, size_t len, struct cp_rec **out, char *
 		uint64_t eq[CP_NARGS] = { 0 };
 		bool has_eq[CP_NARGS] = { false };
 		const cJSON *a, *n;
+		bool enosys;
 
 		if (!cJSON_IsObject(e) || !cJSON_IsString(act)) {
 			snprintf(err, errlen, "syscalls[%d].action: expected a string", i);
 			return -EINVAL;
 		}
 		i++;
-		if (!allows(act->valuestring) || cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(inc, "caps")))
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(inc, "caps")))
+			continue;
+		enosys = !strcmp(act->valuestring, "SCMP_ACT_ERRNO") &&
+			 cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "errnoRet")) &&
+			 cJSON_GetObjectItemCaseSensitive(e, "errnoRet")->valuedouble == GEN_ENOSYS;
+		if (!allows(act->valuestring) && !enosys)
 			continue;
 		for (int k = 0; k < CP_NARGS; k++)
 			any[k] = true;
@@ -144,14 +156,14 @@ int gen_profile_to_rec(const char *text, size_t len, struct cp_rec **out, char *
 			}
 		}
 		if (cJSON_IsString(name1))
-			add_name(rec, name1->valuestring, any, has_eq, eq);
+			add_name(rec, name1->valuestring, any, has_eq, eq, enosys);
 		cJSON_ArrayForEach(n, names)
 		{
 			if (!cJSON_IsString(n)) {
 				snprintf(err, errlen, "syscalls[%d].names: expected strings", i - 1);
 				return -EINVAL;
 			}
-			add_name(rec, n->valuestring, any, has_eq, eq);
+			add_name(rec, n->valuestring, any, has_eq, eq, enosys);
 		}
 	}
 	*out = cp_steal_pointer(&rec);

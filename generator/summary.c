@@ -227,7 +227,7 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 			}
 		}
 		cp_buf_printf(&b, "  compared with Docker's default profile (%s):\n",
-			      o->docker_default_path ? o->docker_default_path : "docker-default.json");
+			      "docker-default.json");
 		list_line(&b, "more privilege: denied by Docker's default", more, nm);
 		list_line(&b, "allowed by Docker's default only with a capability", capgated, nc);
 		list_line(&b, "allowed by Docker's default only with some arguments", argrule, na);
