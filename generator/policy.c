@@ -421,7 +421,8 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 		rule_name(enosys, name);
 	}
 
-	qsort(plain->names, plain->nnames, sizeof(char *), cmp_str);
+	if (plain->nnames)
+		qsort(plain->names, plain->nnames, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < argrules.n; i++) {
 		struct gen_rule *g = rule_new(&rs, argrules.v[i].allow, argrules.v[i].errno_ret, NULL);
 
