@@ -1,6 +1,0 @@
-build/generator/explain.o: generator/explain.c generator/gen.h \
- common/recording.h common/names.h common/util.h
-generator/gen.h:
-common/recording.h:
-common/names.h:
-common/util.h:
