@@ -10,6 +10,10 @@
 
 static const struct cp_cmd commands[] = {
 	{ "record", cmd_record, "trace a command and write its recording" },
+	{ "emit", cmd_emit, "turn recordings into a profile (Docker, OCI, k8s, systemd, ...)" },
+	{ "merge", cmd_merge, "union of several recordings" },
+	{ "diff", cmd_diff, "what NEW needs beyond OLD (exit 1 when it needs more)" },
+	{ "explain", cmd_explain, "why a syscall or capability is needed" },
 };
 
 void cli_error(const char *fmt, ...)
