@@ -10,6 +10,7 @@
 
 static const struct cp_cmd commands[] = {
 	{ "record", cmd_record, "trace a command and write its recording" },
+	{ "run", cmd_run, "enforce a Docker seccomp profile and capabilities on a command" },
 };
 
 void cli_error(const char *fmt, ...)
