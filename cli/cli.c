@@ -11,6 +11,7 @@
 static const struct cp_cmd commands[] = {
 	{ "record", cmd_record, "trace a command and write its recording" },
 	{ "run", cmd_run, "enforce a Docker seccomp profile and capabilities on a command" },
+	{ "verify", cmd_verify, "re-run a recording enforced under a profile; report every denial" },
 };
 
 void cli_error(const char *fmt, ...)

@@ -974,3 +974,22 @@ int enf_profile_to_rec(const struct enf_profile *p, struct cp_rec **out)
 	*out = cp_steal_pointer(&rec);
 	return 0;
 }
+
+unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name)
+{
+	unsigned mask = 0;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct enf_rule *r = &p->rules[i];
+
+		if (!allows(&r->act))
+			continue;
+		for (size_t n = 0; n < r->nnames; n++) {
+			if (strcmp(r->names[n], name) != 0)
+				continue;
+			for (size_t a = 0; a < r->nargs; a++)
+				mask |= 1u << r->args[a].index;
+		}
+	}
+	return mask;
+}

@@ -58,6 +58,12 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 /* Architectures the compiled filter covers (native first); returns how many. */
 size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t max);
 
+/*
+ * Argument indices (bit N = args[N]) that the profile's allowing rules for
+ * syscall name compare; 0 when it has none (allowed outright, or not at all).
+ */
+unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name);
+
 /* Running kernel's major.minor from uname; 0 or -errno. */
 int enf_kernel_version(unsigned *major, unsigned *minor);
 
