@@ -16,7 +16,7 @@
 
 #include "cli/cli.h"
 #include "enforce/caps.h"
-#include "enforce/exec.h"
+#include "tracer/tracer.h"
 #include "enforce/profile.h"
 
 static void usage(FILE *f)
@@ -137,7 +137,7 @@ int cmd_run(int argc, char **argv)
 		cli_error("run: %s", err);
 		return CP_EXIT_FAILURE;
 	}
-	r = enf_resolve_command(a.cmd[0], &path);
+	r = trace_resolve_command(a.cmd[0], &path);
 	if (r < 0) {
 		enf_user_free(&user);
 		cli_error("%s: %s", a.cmd[0], r == -ENOENT ? "command not found" : "permission denied (not executable)");
