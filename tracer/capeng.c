@@ -385,7 +385,7 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 	struct realcaps rc;
 	int err = (int)-rval;
 
-	if (is_setid_call(name)) {
+	if (is_setid_call(name) && rval >= 0) {
 		/* The kernel raises effective to permitted when euid returns to 0, clears it when it leaves. */
 		if (read_realcaps(tc->pid, &rc) < 0)
 			return -ESRCH;
