@@ -14,6 +14,8 @@ static const struct cp_cmd commands[] = {
 	{ "merge", cmd_merge, "union of several recordings" },
 	{ "diff", cmd_diff, "what NEW needs beyond OLD (exit 1 when it needs more)" },
 	{ "explain", cmd_explain, "why a syscall or capability is needed" },
+	{ "run", cmd_run, "enforce a Docker seccomp profile and capabilities on a command" },
+	{ "verify", cmd_verify, "re-run a recording enforced under a profile; report every denial" },
 };
 
 void cli_error(const char *fmt, ...)
