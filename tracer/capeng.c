@@ -204,11 +204,14 @@ static int inject_capset(struct tracee *tc, const struct user_regs_struct *from,
 static int finish(struct tracee *tc, const struct user_regs_struct *regs)
 {
 	uint64_t sigs = tc->ce->sigs;
+	struct user_regs_struct final;
 
+	if (regs)
+		final = *regs; /* regs may point into tc->ce, freed below */
 	if (tc->ce->text_poked)
 		ptrace(PTRACE_POKETEXT, tc->pid, (void *)(uintptr_t)tc->ce->text_addr, (void *)tc->ce->text_word);
 	capeng_forget(tc);
-	if (regs && ptrace(PTRACE_SETREGS, tc->pid, 0, regs) < 0)
+	if (regs && ptrace(PTRACE_SETREGS, tc->pid, 0, &final) < 0)
 		return -errno;
 	if (ptrace(PTRACE_CONT, tc->pid, 0, 0) < 0)
 		return -errno;
