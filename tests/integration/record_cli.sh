@@ -69,6 +69,15 @@ ls -a | grep -q '\.capprof\..*\.tmp' && fail "temporary file left behind"
 "$CAPPROF" record -o rec.json -- true 2>err
 [[ -s err ]] && fail "stderr not empty without a terminal: $(cat err)"
 
+# On a terminal: a live progress line, and none with --quiet.
+if command -v script >/dev/null; then
+	script -qec "$CAPPROF record -o tty.json -- sh -c 'sleep 0.3; ls / >/dev/null; sleep 0.3'" /dev/null >tty.out </dev/null
+	grep -aEq 'capprof: [0-9]+ processes, [0-9]+ syscalls, [0-9]+ distinct, [0-9.]+s' tty.out ||
+		fail "no progress line on a terminal: $(cat -v tty.out)"
+	script -qec "$CAPPROF record -q -o tty.json -- sh -c 'sleep 0.3'" /dev/null >tty.out </dev/null
+	grep -aq 'syscalls' tty.out && fail "--quiet still shows progress: $(cat -v tty.out)"
+fi
+
 # SIGTERM to capprof: forwarded, workload ends, recording marked incomplete.
 "$CAPPROF" record -q -o term.json -- sleep 30 &
 pid=$!
