@@ -59,7 +59,7 @@ fi
 echo old >target
 ln -s target link.json
 "$CAPPROF" record -q -o link.json -- true 2>err; assert_eq "symlink output" 125 $?
-grep -q 'symlink' err || fail "symlink message: $(cat err)"
+grep -q 'symbolic link' err || fail "symlink message: $(cat err)"
 assert_eq "symlink target untouched" old "$(cat target)"
 "$CAPPROF" record -q -o nodir/x.json -- true 2>err; assert_eq "missing directory" 125 $?
 grep -q 'nodir/x.json' err || fail "missing-dir message must name the file: $(cat err)"
