@@ -69,6 +69,13 @@ ls -a | grep -q '\.capprof\..*\.tmp' && fail "temporary file left behind"
 "$CAPPROF" record -o rec.json -- true 2>err
 [[ -s err ]] && fail "stderr not empty without a terminal: $(cat err)"
 
+# A process that outlives its parent is still traced, to its end; the exit
+# status is the first process's.
+"$CAPPROF" record -q -o orphan.json -- sh -c "(sleep 0.3; mkdir '$T/orphan-dir') & exit 4"
+assert_eq "exit status of the first process" 4 $?
+[[ -d $T/orphan-dir ]] || fail "the orphan did not finish before capprof exited"
+grep -q '"mkdir"' orphan.json || fail "the orphan's mkdir was not recorded"
+
 # On a terminal: a live progress line, and none with --quiet.
 if command -v script >/dev/null; then
 	script -qec "$CAPPROF record -o tty.json -- sh -c 'sleep 0.3; ls / >/dev/null; sleep 0.3'" /dev/null >tty.out </dev/null

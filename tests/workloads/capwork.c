@@ -236,10 +236,25 @@ static int do_capget(void)
 	return chown(arg, 65534, 65534) == 0 ? 1 : check(0, "chown refused after dropping CHOWN");
 }
 
+/*
+ * Leave euid 0 (SETUID) and come back through the saved uid: the kernel
+ * raises the effective set to the permitted one again, so the chown after it
+ * only shows CHOWN if capprof lowered the set again.
+ */
+static int do_uid_dance(void)
+{
+	if (check(setresuid(65534, 65534, 0), "setresuid to nobody, saved uid 0"))
+		return 1;
+	if (check(setresuid(0, 0, 0), "setresuid back to root"))
+		return 1;
+	return do_chown();
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
 } modes[] = {
+	{ "uid_dance", do_uid_dance },
 	{ "chown", do_chown },
 	{ "dac_override", do_dac_override },
 	{ "dac_read_search", do_dac_read_search },
