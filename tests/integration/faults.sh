@@ -53,9 +53,9 @@ fi
 
 # SIGINT sent to capprof alone is forwarded and marks the recording incomplete.
 # (A background job starts with SIGINT ignored; the workload restores the default.)
-"$CAPPROF" record -q -o int.json -- python3 -c 'import signal, time; signal.signal(signal.SIGINT, signal.SIG_DFL); time.sleep(30)' &
+"$CAPPROF" record -q -o int.json -- python3 -c 'import signal, time; signal.signal(signal.SIGINT, signal.SIG_DFL); open("ready", "w").close(); time.sleep(30)' &
 pid=$!
-sleep 0.5
+for _ in $(seq 100); do [[ -e ready ]] && break; sleep 0.1; done
 kill -INT $pid
 wait $pid
 assert_eq "exit after SIGINT" 130 $?
