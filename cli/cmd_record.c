@@ -22,6 +22,8 @@ static void usage(FILE *f)
 	      "      --no-caps      do not run the capability retry engine (faster)\n"
 	      "  -q, --quiet        no progress line on stderr\n"
 	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
+	      "      --no-output-hash  do not hash stdout (by default, when stdout is not a terminal,\n"
+	      "                     it passes through a pipe and its SHA-256 is recorded for verify)\n"
 	      "  -h, --help         this help\n\n"
 	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed,\n"
 	      "126 CMD not executable, 127 CMD not found.\n",
@@ -35,11 +37,12 @@ int cmd_record(int argc, char **argv)
 		{ "no-caps", no_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "no-output-hash", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = "capprof.json";
-	bool caps = true, quiet = false, stats = false;
+	bool caps = true, quiet = false, stats = false, hash_output = true;
 	struct trace_opts o = { 0 };
 	struct trace_result res;
 	cp_autorec *rec = NULL;
@@ -61,6 +64,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'S':
 			stats = true;
+			break;
+		case 'H':
+			hash_output = false;
 			break;
 		case 'h':
 			usage(stdout);
@@ -93,6 +99,7 @@ int cmd_record(int argc, char **argv)
 	o.path = path;
 	o.caps = caps;
 	o.progress = !quiet;
+	o.hash_output = hash_output;
 	rec = rec_new();
 	r = trace_run(&o, rec, &res);
 	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC) {

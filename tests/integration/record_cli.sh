@@ -90,4 +90,14 @@ rc=$?
 ((SECONDS - start < 20)) || fail "workload ignoring SIGHUP was not killed after the grace period"
 [[ $rc -ne 0 ]] || fail "exit status 0 after a forced kill"
 python3 -c 'import json,sys; sys.exit(json.load(open("hup.json"))["complete"] is not False)' || fail "hup recording not marked incomplete"
+# Output hash: the recorded SHA-256 is that of what the workload printed; the
+# output still reaches capprof's stdout unchanged; a closed reader gives SIGPIPE.
+out=$("$CAPPROF" record -q -o out.json -- sh -c 'echo hello; seq 1 50000')
+want=$( (echo hello; seq 1 50000) | sha256sum | cut -d' ' -f1)
+assert_eq "output passed through" "$want" "$(printf '%s\n' "$out" | sha256sum | cut -d' ' -f1)"
+assert_eq "output hash recorded" "$want" "$(python3 -c 'import json; print(json.load(open("out.json"))["output"]["sha256"])')"
+"$CAPPROF" record -q -o yes.json -- yes | head -1 >/dev/null
+assert_eq "yes | head under capprof" 141 "${PIPESTATUS[0]}"
+"$CAPPROF" record -q --no-output-hash -o nohash.json -- echo x >/dev/null
+grep -q '"output"' nohash.json && fail "--no-output-hash still recorded a hash"
 echo ok
