@@ -1039,3 +1039,26 @@ unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name)
 	}
 	return mask;
 }
+
+size_t enf_profile_remove_name(struct enf_profile *p, const char *name)
+{
+	size_t removed = 0;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct enf_rule *r = &p->rules[i];
+		size_t k = 0;
+
+		if (!allows(&r->act))
+			continue;
+		for (size_t n = 0; n < r->nnames; n++) {
+			if (strcmp(r->names[n], name) != 0) {
+				r->names[k++] = r->names[n];
+				continue;
+			}
+			free(r->names[n]);
+			removed++;
+		}
+		r->nnames = k;
+	}
+	return removed;
+}

@@ -66,6 +66,12 @@ size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t 
  */
 unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name);
 
+/*
+ * Take name out of every allowing rule (verify --minimize=syscalls): the
+ * default action then applies to it. Returns how many rules named it.
+ */
+size_t enf_profile_remove_name(struct enf_profile *p, const char *name);
+
 /* Running kernel's major.minor from uname; 0 or -errno. */
 int enf_kernel_version(unsigned *major, unsigned *minor);
 
