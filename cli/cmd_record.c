@@ -115,8 +115,7 @@ int cmd_record(int argc, char **argv)
 		int w = rec_save(rec, out);
 
 		if (w < 0) {
-			cli_error("%s: cannot write recording: %s", out,
-				  w == -ELOOP ? "is a symlink (refusing to write through it)" : strerror(-w));
+			cli_error("%s: cannot write recording: %s", out, cli_write_strerror(w));
 			return CP_EXIT_FAILURE;
 		}
 	}

@@ -455,7 +455,9 @@ static int on_stop(struct tracer *t, pid_t pid, int status)
 
 	if (!tc)
 		tc = tracee_add(t, pid); /* a new child's stop can precede its parent's event */
-	if (capeng_busy(tc))
+	if (event == PTRACE_EVENT_EXEC)
+		capeng_forget(tc); /* a non-leader's exec replaced a leader the engine may have been driving */
+	else if (capeng_busy(tc))
 		return capeng_on_stop(t, tc, status);
 
 	if (sig == (SIGTRAP | 0x80))
