@@ -530,29 +530,38 @@ static void fill_metadata(struct cp_rec *rec, const struct trace_opts *o)
 	rec->caps_traced = o->caps;
 }
 
+/* What the child tells the parent when it cannot get to the workload. */
+struct child_failure {
+	int in_exec; /* 0: setup failed (capprof's failure); 1: exec of the workload failed */
+	int err; /* -errno */
+};
+
 static noreturn void child_main(const struct trace_opts *o, int errfd, struct outcap *oc)
 {
-	int r;
+	struct child_failure f = { 0, 0 };
 
 	if (outcap_child(oc) < 0)
 		_exit(125);
 	/* Wait here until the tracer has seized us. */
 	raise(SIGSTOP);
-	r = o->child_setup ? o->child_setup(o->child_arg) : trace_load_filter();
-	if (r == 0) {
+	f.err = o->child_setup ? o->child_setup(o->child_arg) : trace_load_filter();
+	if (f.err == 0) {
 		execv(o->path, o->argv);
-		r = -errno;
+		f.in_exec = 1;
+		f.err = -errno;
 	}
-	if (write(errfd, &r, sizeof(r)) < 0)
+	if (write(errfd, &f, sizeof(f)) < 0)
 		_exit(125);
-	_exit(r == -ENOENT ? 127 : r == -EACCES || r == -ENOEXEC ? 126 : 125);
+	/* As a shell would: 127 not found, 126 found but not executable (or refused). */
+	_exit(!f.in_exec ? 125 : f.err == -ENOENT ? 127 : 126);
 }
 
 int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_result *res)
 {
 	struct tracer t = { .o = o, .rec = rec };
 	struct outcap oc = { .active = false };
-	int errpipe[2], st, r = 0, child_err = 0;
+	int errpipe[2], st, r = 0;
+	struct child_failure cf = { 0, 0 };
 	pid_t pid;
 	long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 		    PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
@@ -638,9 +647,13 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 		while (t.buckets[b])
 			tracee_remove(&t, t.buckets[b]->pid);
 
-	if (read(errpipe[0], &child_err, sizeof(child_err)) == (ssize_t)sizeof(child_err) && child_err < 0) {
-		close(errpipe[0]);
-		return child_err == -ENOENT || child_err == -EACCES || child_err == -ENOEXEC ? child_err : -ECHILD;
+	if (read(errpipe[0], &cf, sizeof(cf)) == (ssize_t)sizeof(cf) && cf.err < 0) {
+		if (!cf.in_exec) {
+			close(errpipe[0]);
+			return cf.err; /* setup in the child failed: capprof's own failure */
+		}
+		/* The workload could not be executed: a run that ended with 126/127. */
+		res->exec_errno = -cf.err;
 	}
 	close(errpipe[0]);
 
