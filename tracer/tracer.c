@@ -358,6 +358,12 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 	}
 	memcpy(tc->args, info.seccomp.args, sizeof(tc->args));
 	tc->ip = info.instruction_pointer;
+	/*
+	 * Until the workload's exec succeeds, the child is capprof reporting a
+	 * failed exec: only the execve is the workload's; the rest may run.
+	 */
+	if (tc->pre_exec && cp_syscall_name(tc->arch, tc->nr) && strcmp(cp_syscall_name(tc->arch, tc->nr), "execve"))
+		return restart(tc, PTRACE_CONT, 0);
 	record_syscall(t, tc);
 	if (has_argspec(tc->arch, tc->nr))
 		record_args(t, tc);
@@ -443,6 +449,7 @@ static void on_exec(struct tracer *t, struct tracee *tc)
 	free(tc->exe);
 	tc->exe = read_exe(tc->pid);
 	tc->want_exit = false;
+	tc->pre_exec = false;
 	if (tc->exe)
 		exeinfo_record(t->rec, tc->pid, tc->exe);
 }
@@ -601,7 +608,12 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	}
 	t.leader = pid;
 	/* Until its exec, the child is capprof: name it after what it is about to run. */
-	tracee_add(&t, pid)->exe = realpath(o->path, NULL);
+	{
+		struct tracee *first = tracee_add(&t, pid);
+
+		first->exe = realpath(o->path, NULL);
+		first->pre_exec = true;
+	}
 	forward_pid = pid;
 	install_handlers(true);
 	kill(pid, SIGCONT);
