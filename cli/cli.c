@@ -5,33 +5,68 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static const struct cp_cmd commands[] = {
 	{ "record", cmd_record, "trace a command and write its recording" },
+	{ "emit", cmd_emit, "turn recordings into a profile (Docker, OCI, k8s, systemd, ...)" },
+	{ "merge", cmd_merge, "union of several recordings" },
+	{ "diff", cmd_diff, "what NEW needs beyond OLD (exit 1 when it needs more)" },
+	{ "explain", cmd_explain, "why a syscall or capability is needed" },
+	{ "run", cmd_run, "enforce a Docker seccomp profile and capabilities on a command" },
+	{ "verify", cmd_verify, "re-run a recording enforced under a profile; report every denial" },
 };
+
+/*
+ * One line on stderr. Messages quote names from files and command lines:
+ * control characters become '?', so an error stays one line and carries no
+ * terminal escapes.
+ */
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		cp_oom();
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "%s%s\n", prefix, msg);
+	free(msg);
+}
 
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("capprof: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("capprof: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("capprof: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("capprof: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+const char *cli_write_strerror(int r)
+{
+	switch (r) {
+	case -ELOOP:
+		return "is a symbolic link; refusing to write through it";
+	case -EISDIR:
+		return "is a directory";
+	case -EINVAL:
+		return "is not a regular file";
+	default:
+		return strerror(-r);
+	}
 }
 
 int cli_output(const char *path, const char *text, size_t len)
