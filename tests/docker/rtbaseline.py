@@ -37,8 +37,9 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REFERENCE = os.path.join(HERE, "..", "..", "..", "shared", "reference",
-                         "docker-default-seccomp.json")
+# Docker's default profile: the copy in profiles/ (same file as
+# /work/shared/reference/docker-default-seccomp.json).
+REFERENCE = os.path.join(HERE, "..", "..", "profiles", "docker-default.json")
 IMAGE = "capprof-busybox"
 DOCKER = os.environ.get("DOCKER", "docker")
 
