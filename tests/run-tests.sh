@@ -44,6 +44,20 @@ for t in "$here"/integration/*.sh; do
 	[[ -f $t ]] || continue
 	run_one "integration/$(basename "$t" .sh)" bash "$t"
 done
+# End-to-end tests against a real Docker engine (each starts dockerd and
+# builds its images when it can, and skips saying why when it cannot).
+if [[ ${CAPPROF_SKIP_DOCKER:-} == 1 ]]; then
+	for t in "$here"/docker/*.sh; do
+		skip=$((skip + 1))
+		skipped+=("docker/$(basename "$t" .sh): SKIP: CAPPROF_SKIP_DOCKER=1")
+		printf 'SKIP %-44s %s\n' "docker/$(basename "$t" .sh)" "CAPPROF_SKIP_DOCKER=1"
+	done
+else
+	for t in "$here"/docker/*.sh; do
+		[[ -f $t ]] || continue
+		run_one "docker/$(basename "$t" .sh)" bash "$t"
+	done
+fi
 
 echo
 echo "passed: $pass  failed: $fail  skipped: $skip"

@@ -368,6 +368,13 @@ def _verify(args):
             if f:
                 print("  %-16s removed: failed on run %d: %s" % (
                     name, r.runs_last, r.last_error))
+            elif name in ASYNC_SUSPECTS:
+                # Needed only when a signal lands in the runtime's window
+                # (docs/runtime-baselines.md): not failing in this many runs
+                # is chance, not proof that it is unneeded. Reported, kept.
+                print("  %-16s removed: still ran %d/%d times: TIMING-DEPENDENT"
+                      " (kept; needed when a signal lands in the window)"
+                      % (name, args.repeat, args.repeat))
             else:
                 print("  %-16s removed: still ran %d/%d times: NOT NECESSARY"
                       % (name, args.repeat, args.repeat))
