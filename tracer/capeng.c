@@ -342,9 +342,16 @@ static char *syscall_path(const struct tracee *tc, const char *name)
 	}
 	if (!base)
 		return cp_steal_pointer(&p);
-	if (!p[0])
-		return cp_steal_pointer(&base);
-	return cp_xasprintf("%s%s%s", base, strcmp(base, "/") ? "/" : "", p);
+	{
+		const char *rel = p;
+
+		while (rel[0] == '.' && rel[1] == '/') /* "./x" is "x" */
+			for (rel += 2; *rel == '/';)
+				rel++;
+		if (!rel[0] || !strcmp(rel, "."))
+			return cp_steal_pointer(&base);
+		return cp_xasprintf("%s%s%s", base, strcmp(base, "/") ? "/" : "", rel);
+	}
 }
 
 static void fill_evidence(struct cp_evidence *ev, struct tracee *tc, const char *name, int err)
