@@ -208,8 +208,8 @@ char *rec_to_json(const struct cp_rec *rec)
 	/* Capabilities sorted by name, as every other list. */
 	caps = cJSON_AddObjectToObject(root, "capabilities");
 	{
-		const char *names[CP_MAX_CAP];
-		int idx[CP_MAX_CAP], n = 0;
+		const char *names[CP_MAX_CAP] = { NULL };
+		int idx[CP_MAX_CAP] = { 0 }, n = 0;
 
 		for (int c = 0; c < CP_MAX_CAP; c++) {
 			if (!rec->caps[c].hits || !cp_cap_name(c))
