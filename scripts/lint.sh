@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Static checks for capprof (make lint): clang-tidy with .clang-tidy,
+# cppcheck, shellcheck. Exits 1 when any tool reports a finding, 2 when a
+# tool is missing. What runs and why is in docs/hardening.md.
+# Usage: scripts/lint.sh [clang-tidy|cppcheck|shellcheck]...
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+pkgs=(libseccomp libcap libelf libcjson)
+tidy=${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy)}
+jobs=${LINT_JOBS:-$(nproc 2>/dev/null || echo 2)}
+tools=("$@")
+((${#tools[@]})) || tools=(clang-tidy cppcheck shellcheck)
+status=0
+
+need() { # TOOL PACKAGE
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "lint: $1 not found (Debian package $2)" >&2
+	exit 2
+}
+
+# Our C sources: the library, main, tests, workloads and fuzz targets.
+c_sources() {
+	find common tracer generator enforce cli tests/unit tests/workloads tests/fuzz \
+		-name '*.c' -type f 2>/dev/null | sort
+}
+
+# The same preprocessor view the Makefile gives the compiler.
+read -r -a pkg_cflags <<<"$(pkg-config --cflags "${pkgs[@]}")"
+read -r -a pkg_incs <<<"$(pkg-config --cflags-only-I "${pkgs[@]}")"
+defs=(-D_GNU_SOURCE '-DCP_VERSION="lint"' '-DCP_DATADIR="/usr/share/capprof"')
+
+# A compilation database, so clang-tidy sees each file as the Makefile
+# builds it (its own directory in $TMPDIR, removed on exit).
+compile_db() { # DIR
+	local dir=$1 f sep='' args=''
+	for a in -std=gnu11 -I. "${defs[@]}" "${pkg_cflags[@]}"; do
+		a=${a//\\/\\\\}
+		args+="\"${a//\"/\\\"}\", "
+	done
+	{
+		echo '['
+		while read -r f; do
+			printf '%s{"directory": "%s", "file": "%s", "arguments": ["cc", %s"-c", "%s"]}\n' \
+				"$sep" "$PWD" "$f" "$args" "$f"
+			sep=','
+		done < <(c_sources)
+		echo ']'
+	} >"$dir/compile_commands.json"
+}
+
+run_tidy() {
+	[[ -n $tidy ]] || need clang-tidy clang-tidy
+	echo "== clang-tidy ($($tidy --version | sed -n 's/.*version \([0-9.]*\).*/\1/p'))"
+	local db rc
+	db=$(mktemp -d "${TMPDIR:-/tmp}/capprof-lint.XXXXXX") || exit 2
+	compile_db "$db"
+	c_sources | xargs -r -P "$jobs" -n 4 "$tidy" --quiet -p "$db" >"$db/out" 2>&1
+	rc=$?
+	grep -v -E '^[0-9]+ (warning|error)s? (generated|treated as errors)\.$|^Suppressed [0-9]+ warnings|^Use -header-filter' \
+		"$db/out" >"$db/findings"
+	cat "$db/findings"
+	# A finding, or clang-tidy failing without one (a file that does not parse).
+	[[ -s $db/findings && $rc == 0 ]] && rc=1
+	rm -rf "$db"
+	((rc == 0)) || status=1
+}
+
+run_cppcheck() {
+	need cppcheck cppcheck
+	echo "== cppcheck ($(cppcheck --version))"
+	local dirs=()
+	for d in common tracer generator enforce cli tests/unit tests/workloads tests/fuzz; do
+		[[ -d $d ]] && dirs+=("$d")
+	done
+	cppcheck 2>&1 --enable=warning,performance,portability --error-exitcode=1 --inline-suppr \
+		--quiet --std=c11 -j "$jobs" "${defs[@]}" -I. "${pkg_incs[@]}" \
+		--suppress=missingIncludeSystem "${dirs[@]}" || status=1
+}
+
+run_shellcheck() {
+	need shellcheck shellcheck
+	echo "== shellcheck ($(shellcheck --version | sed -n 's/^version: //p'))"
+	local files=()
+	shopt -s globstar nullglob
+	files=(scripts/*.sh tests/**/*.sh)
+	shopt -u globstar nullglob
+	((${#files[@]})) || return 0
+	# Every script is bash; tests/lib.sh is sourced, so it has no shebang.
+	shellcheck --shell=bash --external-sources "${files[@]}" || status=1
+}
+
+for t in "${tools[@]}"; do
+	case $t in
+	clang-tidy) run_tidy ;;
+	cppcheck) run_cppcheck ;;
+	shellcheck) run_shellcheck ;;
+	*) echo "lint: unknown tool $t" >&2; exit 2 ;;
+	esac
+done
+if ((status)); then
+	echo "lint: FAILED (findings above)"
+else
+	echo "lint: clean"
+fi
+exit "$status"
