@@ -20,12 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * A property every input must keep. A violation aborts, which both libFuzzer
  * and the replay driver report as a crash, so the input is kept.
  */
-#define FUZZ_ASSERT(cond)                                                                         \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
+#define FUZZ_ASSERT(cond)                                                                             \
+	do {                                                                                          \
+		if (!(cond)) {                                                                        \
 			fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                  \
-		}                                                                                 \
+			abort();                                                                      \
+		}                                                                                     \
 	} while (0)
 
 /*
