@@ -1,2 +1,133 @@
+// SPDX-License-Identifier: MIT
+/* capprof record: trace a command and write its recording. */
 #include "cli/cli.h"
-int cmd_record(int argc, char **argv) { (void)argc; (void)argv; return 0; }
+#include "common/recording.h"
+#include "tracer/tracer.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fputs("Usage: capprof record [-o FILE] [--no-caps] [--quiet] -- CMD [ARG]...\n"
+	      "Run CMD and its whole process tree under the tracer; record every syscall, the\n"
+	      "argument values a profile can use, the executed binaries and (unless --no-caps)\n"
+	      "every capability the workload exercised.\n\n"
+	      "  -o, --output FILE  write the recording to FILE (default capprof.json), atomically\n"
+	      "      --no-caps      do not run the capability retry engine (faster)\n"
+	      "  -q, --quiet        no progress line on stderr\n"
+	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
+	      "  -h, --help         this help\n\n"
+	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed,\n"
+	      "126 CMD not executable, 127 CMD not found.\n",
+	      f);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-caps", no_argument, NULL, 'C' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *out = "capprof.json";
+	bool caps = true, quiet = false, stats = false;
+	struct trace_opts o = { 0 };
+	struct trace_result res;
+	cp_autorec *rec = NULL;
+	cp_autofree char *path = NULL;
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'C':
+			caps = false;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'S':
+			stats = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CP_EXIT_OK;
+		default:
+			if (optopt)
+				cli_error("record: option -%c %s", optopt, strchr("o", optopt) ? "needs a value" : "is unknown");
+			else
+				cli_error("record: unknown option \"%s\" (try 'capprof record --help')", argv[optind - 1]);
+			return CP_EXIT_FAILURE;
+		}
+	}
+	if (optind >= argc) {
+		cli_error("record: no command given (usage: capprof record [OPTION]... -- CMD [ARG]...)");
+		return CP_EXIT_FAILURE;
+	}
+	if (!*out) {
+		cli_error("record: -o: empty file name");
+		return CP_EXIT_FAILURE;
+	}
+	r = trace_resolve_command(argv[optind], &path);
+	if (r < 0) {
+		cli_error("%s: %s", argv[optind], r == -ENOENT ? "command not found" : strerror(-r));
+		return r == -ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;
+	}
+	if (caps && geteuid() != 0)
+		cli_warn("not running as root: no capability can be exercised, so none will be found");
+
+	o.argv = argv + optind;
+	o.path = path;
+	o.caps = caps;
+	o.progress = !quiet;
+	rec = rec_new();
+	r = trace_run(&o, rec, &res);
+	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC) {
+		cli_error("%s: %s", argv[optind], strerror(-r));
+		return r == -ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;
+	}
+	if (r < 0 && !rec->argc) {
+		cli_error("record: tracing failed: %s", strerror(-r));
+		return CP_EXIT_FAILURE;
+	}
+	/* A finished or interrupted run is always written. */
+	{
+		int w = rec_save(rec, out);
+
+		if (w < 0) {
+			cli_error("%s: cannot write recording: %s", out,
+				  w == -ELOOP ? "is a symlink (refusing to write through it)" : strerror(-w));
+			return CP_EXIT_FAILURE;
+		}
+	}
+	if (r < 0) {
+		cli_error("record: tracing failed: %s (partial recording written to %s)", strerror(-r), out);
+		return CP_EXIT_FAILURE;
+	}
+	if (stats) {
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr, "capprof: stats: syscalls %llu, processes %llu, distinct %zu, peak RSS %ld KiB, %llu ms\n",
+			(unsigned long long)res.syscalls, (unsigned long long)res.processes, rec_count_syscalls(rec),
+			ru.ru_maxrss, (unsigned long long)rec->duration_ms);
+	}
+	if (res.interrupted_by)
+		cli_warn("interrupted by %s: recording in %s is marked incomplete", strsignal(res.interrupted_by), out);
+	if (!quiet && isatty(2))
+		fprintf(stderr, "capprof: %zu distinct syscalls recorded to %s\n", rec_count_syscalls(rec), out);
+	return res.exit_code;
+}

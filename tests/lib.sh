@@ -10,20 +10,27 @@ skip() { echo "SKIP: $*"; exit 77; }
 need_root() { [[ $(id -u) == 0 ]] || skip "needs root"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs $1 (not installed)"; }
 
-# Syscall names of one architecture in a recording, one a line, sorted.
-rec_syscalls() { # FILE [ARCH]
+# Syscall names in a recording, one a line, sorted: of one architecture, or of all.
+rec_syscalls() { # FILE [ARCH|all]
 	python3 - "$1" "${2:-x86_64}" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-for n in sorted(r["architectures"].get(sys.argv[2], {}).get("syscalls", {})):
+arches = r["architectures"]
+names = set()
+for a, v in arches.items():
+    if sys.argv[2] in ("all", a):
+        names |= set(v.get("syscalls", {}))
+for n in sorted(names):
     print(n)
 PY
 }
 
-# Syscall names strace -f saw, sorted: strace's -c summary lists every name.
+# Syscall names strace -f saw, sorted. The -c summary leaves out calls that
+# never return (exit_group), so the full trace is parsed instead.
 strace_syscalls() { # CMD...
-	strace -f -qq -c -U name -o "$T/strace.out" "$@" >/dev/null 2>&1 </dev/null
-	awk 'NR>2 && $1 !~ /^-/ && $1 != "total" {print $1}' "$T/strace.out" | sort -u
+	strace -f -qq -o "$T/strace.out" "$@" >/dev/null 2>&1 </dev/null
+	sed -nE 's/^[0-9]+ +(<\.\.\. )?([a-z_0-9]+)[( ].*/\2/p' "$T/strace.out" |
+		grep -v '^exited$\|^killed$' | sort -u
 }
 
 # The capabilities in a recording, one a line, sorted.

@@ -7,6 +7,7 @@
 #define CP_TRACER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct cp_rec;
@@ -40,6 +41,8 @@ struct trace_result {
 	int exit_code; /* as capprof should exit: status or 128+signal */
 	int interrupted_by; /* signal capprof received, 0 if none */
 	bool killed_after_grace; /* workload did not end after the signal */
+	uint64_t syscalls; /* syscalls seen */
+	uint64_t processes; /* threads and processes traced */
 };
 
 /*

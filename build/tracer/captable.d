@@ -1,0 +1,4 @@
+build/tracer/captable.o: tracer/captable.c tracer/captable.h \
+ common/util.h
+tracer/captable.h:
+common/util.h:

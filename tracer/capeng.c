@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The capability retry engine (DESIGN.md, "Capability discovery").
+ *
+ * A root workload runs with its permitted set intact and its effective set
+ * lowered to the capabilities proven needed so far. When a syscall from the
+ * candidate table fails with EPERM or EACCES, the engine raises one candidate
+ * with an injected capset(2), rewinds the tracee onto the syscall
+ * instruction to run it again, and keeps the first candidate that makes it
+ * succeed. If none does, the original failure is put back.
+ *
+ * Everything is a state machine driven by the tracee's own stops, so other
+ * tracees keep running while one is retried (a retried call may wait on
+ * them). Signals that arrive meanwhile are held and re-sent at the end.
+ *
+ * Only x86_64 syscalls are retried: rewinding needs the 2-byte `syscall`
+ * instruction; i386 (int 0x80/sysenter) and x32 calls are recorded only.
+ */
+#include "tracer/captable.h"
+#include "tracer/tracee.h"
+#include "common/names.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <unistd.h>
+
+enum phase {
+	PH_RAISE, /* capset(eff | candidate) in flight */
+	PH_RETRY, /* the failed syscall re-executing */
+	PH_LOWER, /* capset(eff) in flight after a candidate did not help */
+	PH_SETCAPS, /* capset replacing the program's own capset, at its entry */
+	PH_ADJUST, /* capset after exec or a uid change */
+};
+
+struct capeng_tc {
+	enum phase phase;
+	struct user_regs_struct saved; /* registers at the stop the engine started from */
+	const int8_t *cands;
+	int ci;
+	int orig_err;
+	int64_t final_rax; /* PH_SETCAPS: what the program's capset returns */
+	uint64_t text_addr; /* PH_ADJUST after exec: where a syscall insn was poked */
+	long text_word;
+	bool text_poked;
+	uint64_t sigs; /* signals held while busy */
+};
+
+/* Real sets of a thread, from /proc/TID/status. */
+struct realcaps {
+	uint64_t inh, prm, eff;
+	uint32_t euid;
+};
+
+static int read_realcaps(pid_t tid, struct realcaps *rc)
+{
+	char path[64], line[256];
+	cp_autofclose FILE *f = NULL;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -ESRCH;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+		unsigned r, e;
+
+		if (sscanf(line, "CapInh: %llx", &v) == 1)
+			rc->inh = v, found++;
+		else if (sscanf(line, "CapPrm: %llx", &v) == 1)
+			rc->prm = v, found++;
+		else if (sscanf(line, "CapEff: %llx", &v) == 1)
+			rc->eff = v, found++;
+		else if (sscanf(line, "Uid: %u %u", &r, &e) == 2)
+			rc->euid = e, found++;
+	}
+	return found == 4 ? 0 : -EIO;
+}
+
+static bool is_setid_call(const char *name)
+{
+	static const char *const names[] = { "setuid", "setreuid", "setresuid", "setfsuid",
+					     "setgid", "setregid", "setresgid", "setfsgid" };
+
+	for (size_t i = 0; name && i < CP_ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+void capeng_init(struct tracer *t)
+{
+	int last = cp_cap_last();
+
+	t->all_caps = last >= 63 ? ~0ull : (1ull << (last + 1)) - 1;
+	t->proven_caps = 0;
+}
+
+void capeng_inherit(struct tracee *child, const struct tracee *parent)
+{
+	child->caps_managed = parent->caps_managed;
+	child->virt_eff = parent->virt_eff;
+	child->virt_prm = parent->virt_prm;
+	child->virt_inh = parent->virt_inh;
+	child->euid = parent->euid;
+}
+
+void capeng_forget(struct tracee *tc)
+{
+	free(tc->ce);
+	tc->ce = NULL;
+}
+
+bool capeng_wants_exit(const struct tracer *t, const struct tracee *tc)
+{
+	const char *name;
+
+	(void)t;
+	if (!tc->caps_managed || tc->arch != SCMP_ARCH_X86_64)
+		return false;
+	name = cp_syscall_name(tc->arch, tc->nr);
+	return captable_lookup(name) || is_setid_call(name);
+}
+
+/* ---- tracee memory and registers ---- */
+
+static int poke(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	/* PTRACE_POKEDATA faults pages in, which process_vm_writev would not. */
+	for (size_t off = 0; off < len; off += sizeof(long)) {
+		long word = 0;
+
+		memcpy(&word, p + off, len - off < sizeof(long) ? len - off : sizeof(long));
+		if (ptrace(PTRACE_POKEDATA, pid, (void *)(uintptr_t)(addr + off), (void *)word) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int peek(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != (ssize_t)len)
+		return -EFAULT;
+	return 0;
+}
+
+struct capdata {
+	struct __user_cap_header_struct hdr;
+	struct __user_cap_data_struct data[2];
+};
+
+/*
+ * Make the tracee run capset(eff, prm, inh) on itself: the arguments go on
+ * its stack below the red zone; rip points at a syscall instruction.
+ */
+static int inject_capset(struct tracee *tc, const struct user_regs_struct *from, uint64_t rip, uint64_t eff,
+			 uint64_t prm, uint64_t inh)
+{
+	struct user_regs_struct regs = *from;
+	struct capdata cd = { 0 };
+	uint64_t addr = ((from->rsp - 512) & ~15ull) - sizeof(cd);
+	int r;
+
+	cd.hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	cd.hdr.pid = 0;
+	cd.data[0].effective = (uint32_t)eff;
+	cd.data[0].permitted = (uint32_t)prm;
+	cd.data[0].inheritable = (uint32_t)inh;
+	cd.data[1].effective = (uint32_t)(eff >> 32);
+	cd.data[1].permitted = (uint32_t)(prm >> 32);
+	cd.data[1].inheritable = (uint32_t)(inh >> 32);
+	r = poke(tc->pid, addr, &cd, sizeof(cd));
+	if (r < 0)
+		return r;
+	regs.rip = rip;
+	regs.rax = regs.orig_rax = SYS_capset;
+	regs.rdi = addr;
+	regs.rsi = addr + offsetof(struct capdata, data);
+	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
+		return -errno;
+	if (ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
+		return -errno;
+	return 1;
+}
+
+/* Set the tracee's registers and let it run on, re-sending held signals. */
+static int finish(struct tracee *tc, const struct user_regs_struct *regs)
+{
+	uint64_t sigs = tc->ce->sigs;
+
+	if (tc->ce->text_poked)
+		ptrace(PTRACE_POKETEXT, tc->pid, (void *)(uintptr_t)tc->ce->text_addr, (void *)tc->ce->text_word);
+	capeng_forget(tc);
+	if (regs && ptrace(PTRACE_SETREGS, tc->pid, 0, regs) < 0)
+		return -errno;
+	if (ptrace(PTRACE_CONT, tc->pid, 0, 0) < 0)
+		return -errno;
+	for (int s = 1; s < 64; s++)
+		if (sigs & (1ull << s))
+			syscall(SYS_tkill, tc->pid, s);
+	return 1;
+}
+
+static struct capeng_tc *begin(struct tracee *tc, enum phase ph)
+{
+	if (!tc->ce)
+		tc->ce = cp_xcalloc(1, sizeof(*tc->ce));
+	tc->ce->phase = ph;
+	return tc->ce;
+}
+
+/* Real effective set the thread should have: proven capabilities it believes it has. */
+static uint64_t wanted_eff(const struct tracer *t, const struct tracee *tc)
+{
+	return t->proven_caps & tc->virt_eff & tc->virt_prm;
+}
+
+/* ---- evidence ---- */
+
+static char *readlink_proc(pid_t pid, const char *what)
+{
+	char link[96], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/%s", (int)pid, what);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return cp_xstrdup(buf);
+}
+
+static char *read_string(pid_t pid, uint64_t addr)
+{
+	char buf[PATH_MAX];
+	size_t n = 0;
+
+	if (!addr)
+		return NULL;
+	/* Page by page: a string may end just before an unmapped page. */
+	while (n < sizeof(buf) - 1) {
+		size_t chunk = 4096 - ((addr + n) & 4095);
+
+		if (chunk > sizeof(buf) - 1 - n)
+			chunk = sizeof(buf) - 1 - n;
+		if (peek(pid, addr + n, buf + n, chunk) < 0)
+			break;
+		if (memchr(buf + n, '\0', chunk))
+			return cp_xstrdup(buf);
+		n += chunk;
+	}
+	return NULL;
+}
+
+/* The path a file syscall acted on, made absolute with the cwd or dirfd. */
+static char *syscall_path(const struct tracee *tc, const char *name)
+{
+	static const char *const fd_calls[] = { "fchown", "fchmod", "fsetxattr", "fremovexattr", "ioctl", "fcntl" };
+	int path_arg = 0, dirfd_arg = -1;
+	size_t len = strlen(name);
+	cp_autofree char *p = NULL;
+	cp_autofree char *base = NULL;
+	char what[32];
+
+	for (size_t i = 0; i < CP_ARRAY_SIZE(fd_calls); i++) {
+		if (!strcmp(name, fd_calls[i])) {
+			snprintf(what, sizeof(what), "fd/%d", (int)tc->args[0]);
+			return readlink_proc(tc->pid, what);
+		}
+	}
+	if (!strcmp(name, "symlinkat")) {
+		dirfd_arg = 1;
+		path_arg = 2;
+	} else if (!strcmp(name, "mount") || !strcmp(name, "inotify_add_watch") || !strcmp(name, "symlink")) {
+		path_arg = 1;
+	} else if ((len > 2 && !strcmp(name + len - 2, "at")) || (len > 3 && !strcmp(name + len - 3, "at2")) ||
+		   !strcmp(name, "statx") || !strcmp(name, "utimensat") || !strcmp(name, "name_to_handle_at")) {
+		dirfd_arg = 0;
+		path_arg = 1;
+	} else if (!captable_lookup(name) || captable_lookup(name)->on_eacces[0] < 0) {
+		if (strcmp(name, "chroot") && strcmp(name, "umount2") && strcmp(name, "swapon") && strcmp(name, "acct"))
+			return NULL;
+	}
+	p = read_string(tc->pid, tc->args[path_arg]);
+	if (!p || p[0] == '/')
+		return cp_steal_pointer(&p);
+	if (dirfd_arg >= 0 && (int)tc->args[dirfd_arg] != AT_FDCWD) {
+		snprintf(what, sizeof(what), "fd/%d", (int)tc->args[dirfd_arg]);
+		base = readlink_proc(tc->pid, what);
+	} else {
+		base = readlink_proc(tc->pid, "cwd");
+	}
+	if (!base)
+		return cp_steal_pointer(&p);
+	if (!p[0])
+		return cp_steal_pointer(&base);
+	return cp_xasprintf("%s%s%s", base, strcmp(base, "/") ? "/" : "", p);
+}
+
+static void fill_evidence(struct cp_evidence *ev, struct tracee *tc, const char *name, int err)
+{
+	ev->syscall = cp_xstrdup(name);
+	ev->arch = tc->arch;
+	memcpy(ev->args, tc->args, sizeof(ev->args));
+	ev->path = syscall_path(tc, name);
+	ev->err = err;
+	ev->pid = tc->pid;
+	ev->exe = cp_xstrdup(tracer_exe(tc));
+}
+
+static void record_cap(struct tracer *t, struct tracee *tc, int cap, int err)
+{
+	struct cp_capuse *u = &t->rec->caps[cap];
+
+	if (!u->hits++)
+		fill_evidence(&u->ev, tc, cp_syscall_name(tc->arch, tc->nr), err);
+}
+
+static void record_denied(struct tracer *t, struct tracee *tc, int err)
+{
+	struct cp_evidence ev = { 0 };
+
+	fill_evidence(&ev, tc, cp_syscall_name(tc->arch, tc->nr), err);
+	rec_add_denied(t->rec, &ev);
+	rec_evidence_clear(&ev);
+}
+
+/* ---- retry ---- */
+
+/* The next candidate worth trying: believed effective, really permitted, not already effective. */
+static int next_candidate(const struct tracer *t, const struct tracee *tc, const struct realcaps *rc)
+{
+	struct capeng_tc *ce = tc->ce;
+
+	(void)t;
+	for (; ce->cands[ce->ci] >= 0; ce->ci++) {
+		uint64_t bit = 1ull << ce->cands[ce->ci];
+
+		if ((tc->virt_eff & bit) && (rc->prm & bit) && !(rc->eff & bit))
+			return ce->cands[ce->ci];
+	}
+	return -1;
+}
+
+static int try_next(struct tracer *t, struct tracee *tc)
+{
+	struct capeng_tc *ce = tc->ce;
+	struct realcaps rc;
+	int cap;
+
+	if (read_realcaps(tc->pid, &rc) < 0)
+		return -ESRCH;
+	cap = next_candidate(t, tc, &rc);
+	if (cap < 0) {
+		/* Nothing helps: the workload would fail with full privileges too. */
+		record_denied(t, tc, ce->orig_err);
+		return finish(tc, &ce->saved);
+	}
+	ce->phase = PH_RAISE;
+	return inject_capset(tc, &ce->saved, ce->saved.rip - 2, rc.eff | (1ull << cap), rc.prm, rc.inh);
+}
+
+int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
+{
+	const char *name = cp_syscall_name(tc->arch, tc->nr);
+	const struct cp_captable_entry *e;
+	struct capeng_tc *ce;
+	struct realcaps rc;
+	int err = (int)-rval;
+
+	if (is_setid_call(name) && rval >= 0) {
+		/* The kernel raises effective to permitted when euid returns to 0, clears it when it leaves. */
+		if (read_realcaps(tc->pid, &rc) < 0)
+			return -ESRCH;
+		if (rc.euid == 0 && tc->euid != 0)
+			tc->virt_eff = rc.prm;
+		else if (rc.euid != 0 && tc->euid == 0)
+			tc->virt_eff = 0;
+		tc->euid = rc.euid;
+		tc->virt_prm = rc.prm;
+		tc->virt_inh = rc.inh;
+		tc->virt_eff &= rc.prm;
+		if (rc.eff == wanted_eff(t, tc))
+			return 0;
+		ce = begin(tc, PH_ADJUST);
+		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+			return -errno;
+		return inject_capset(tc, &ce->saved, ce->saved.rip - 2, wanted_eff(t, tc), rc.prm, rc.inh);
+	}
+	if (rval != -EPERM && rval != -EACCES)
+		return 0;
+	e = captable_lookup(name);
+	if (!e || !captable_candidates(e, err) || captable_candidates(e, err)[0] < 0) {
+		if (e)
+			record_denied(t, tc, err);
+		return 0;
+	}
+	ce = begin(tc, PH_RAISE);
+	ce->cands = captable_candidates(e, err);
+	ce->ci = 0;
+	ce->orig_err = err;
+	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+		return -errno;
+	return try_next(t, tc);
+}
+
+/* An exit stop while busy: one injected or retried syscall has finished. */
+static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
+{
+	struct capeng_tc *ce = tc->ce;
+	struct user_regs_struct regs;
+	struct realcaps rc;
+	int cap;
+
+	switch (ce->phase) {
+	case PH_RAISE:
+		if (rval != 0) {
+			ce->ci++;
+			return try_next(t, tc);
+		}
+		/* Rewind onto the syscall instruction and run the failed call again. */
+		regs = ce->saved;
+		regs.rip -= 2;
+		regs.rax = regs.orig_rax;
+		ce->phase = PH_RETRY;
+		if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0 || ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
+			return -errno;
+		return 1;
+	case PH_RETRY:
+		cap = ce->cands[ce->ci];
+		if (rval != -EPERM && rval != -EACCES) {
+			/* The candidate fixed it: keep it raised and proven. */
+			t->proven_caps |= 1ull << cap;
+			record_cap(t, tc, cap, ce->orig_err);
+			return finish(tc, NULL);
+		}
+		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0 || read_realcaps(tc->pid, &rc) < 0)
+			return -ESRCH;
+		ce->phase = PH_LOWER;
+		return inject_capset(tc, &regs, regs.rip - 2, rc.eff & ~(1ull << cap), rc.prm, rc.inh);
+	case PH_LOWER:
+		ce->ci++;
+		return try_next(t, tc);
+	case PH_SETCAPS:
+		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
+			return -errno;
+		regs.rax = (uint64_t)ce->final_rax;
+		return finish(tc, &regs);
+	case PH_ADJUST:
+		return finish(tc, &ce->saved);
+	}
+	return 0;
+}
+
+int capeng_on_stop(struct tracer *t, struct tracee *tc, int status)
+{
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+	struct __ptrace_syscall_info info;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->pid, sizeof(info), &info) < 0)
+			return errno == ESRCH ? 0 : -errno;
+		if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+			int r = advance(t, tc, info.exit.rval);
+
+			return r == -ESRCH ? 0 : r < 0 ? r : 0;
+		}
+	} else if (event == 0 && sig != SIGTRAP) {
+		/* Hold the signal: it is re-sent once the engine lets go. */
+		tc->ce->sigs |= 1ull << (sig & 63);
+	}
+	if (ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0 && errno != ESRCH)
+		return -errno;
+	return 0;
+}
+
+/* ---- the program's own capget/capset see virtual sets ---- */
+
+static int skip_syscall(struct tracee *tc, int64_t ret)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
+		return -errno;
+	regs.orig_rax = (uint64_t)-1;
+	regs.rax = (uint64_t)ret;
+	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
+static bool own_thread(const struct tracee *tc, int pid)
+{
+	return pid == 0 || pid == tc->pid;
+}
+
+int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled)
+{
+	const char *name;
+	struct capdata cd;
+	int ndata, r;
+
+	*handled = false;
+	if (!tc->caps_managed || tc->arch != SCMP_ARCH_X86_64)
+		return 0;
+	name = cp_syscall_name(tc->arch, tc->nr);
+	if (!name || (strcmp(name, "capget") && strcmp(name, "capset")))
+		return 0;
+	if (peek(tc->pid, tc->args[0], &cd.hdr, sizeof(cd.hdr)) < 0)
+		return 0;
+	if (cd.hdr.version == _LINUX_CAPABILITY_VERSION_1)
+		ndata = 1;
+	else if (cd.hdr.version == _LINUX_CAPABILITY_VERSION_2 || cd.hdr.version == _LINUX_CAPABILITY_VERSION_3)
+		ndata = 2;
+	else
+		return 0; /* the kernel answers version probes itself */
+	if (!own_thread(tc, cd.hdr.pid))
+		return 0;
+
+	if (!strcmp(name, "capget")) {
+		memset(cd.data, 0, sizeof(cd.data));
+		cd.data[0].effective = (uint32_t)tc->virt_eff;
+		cd.data[0].permitted = (uint32_t)tc->virt_prm;
+		cd.data[0].inheritable = (uint32_t)tc->virt_inh;
+		cd.data[1].effective = (uint32_t)(tc->virt_eff >> 32);
+		cd.data[1].permitted = (uint32_t)(tc->virt_prm >> 32);
+		cd.data[1].inheritable = (uint32_t)(tc->virt_inh >> 32);
+		if (tc->args[1] && poke(tc->pid, tc->args[1], cd.data, (size_t)ndata * sizeof(cd.data[0])) < 0)
+			return 0; /* bad pointer: let the kernel say EFAULT */
+		r = skip_syscall(tc, 0);
+		if (r < 0)
+			return r;
+		*handled = true;
+		return ptrace(PTRACE_CONT, tc->pid, 0, 0) < 0 && errno != ESRCH ? -errno : 0;
+	}
+
+	/* capset: check as the kernel would (cap_capset), then apply to the virtual sets. */
+	{
+		uint64_t eff = 0, prm = 0, inh = 0;
+		struct realcaps rc;
+		struct capeng_tc *ce;
+		struct user_regs_struct regs;
+		int64_t ret = 0;
+
+		memset(cd.data, 0, sizeof(cd.data));
+		if (peek(tc->pid, tc->args[1], cd.data, (size_t)ndata * sizeof(cd.data[0])) < 0)
+			return 0;
+		for (int i = 0; i < ndata; i++) {
+			eff |= (uint64_t)cd.data[i].effective << (32 * i);
+			prm |= (uint64_t)cd.data[i].permitted << (32 * i);
+			inh |= (uint64_t)cd.data[i].inheritable << (32 * i);
+		}
+		if (read_realcaps(tc->pid, &rc) < 0)
+			return -ESRCH;
+		if ((prm & ~tc->virt_prm) || (eff & ~prm) ||
+		    ((inh & ~(tc->virt_inh | tc->virt_prm)) && !(tc->virt_eff & (1ull << CAP_SETPCAP))))
+			ret = -EPERM;
+		if (!ret) {
+			tc->virt_eff = eff;
+			tc->virt_prm = prm;
+			tc->virt_inh = inh;
+		}
+		/* Replace the call with our capset of the real sets, and return the program's result. */
+		ce = begin(tc, PH_SETCAPS);
+		ce->final_rax = ret;
+		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
+			return -errno;
+		ce->saved = regs;
+		{
+			struct capdata real = { 0 };
+			uint64_t addr = ((regs.rsp - 512) & ~15ull) - sizeof(real);
+			uint64_t reff = wanted_eff(t, tc), rprm = tc->virt_prm, rinh = tc->virt_inh;
+
+			if (ret) {
+				reff = rc.eff;
+				rprm = rc.prm;
+				rinh = rc.inh;
+			}
+			real.hdr.version = _LINUX_CAPABILITY_VERSION_3;
+			real.data[0].effective = (uint32_t)reff;
+			real.data[0].permitted = (uint32_t)rprm;
+			real.data[0].inheritable = (uint32_t)rinh;
+			real.data[1].effective = (uint32_t)(reff >> 32);
+			real.data[1].permitted = (uint32_t)(rprm >> 32);
+			real.data[1].inheritable = (uint32_t)(rinh >> 32);
+			r = poke(tc->pid, addr, &real, sizeof(real));
+			if (r < 0)
+				return r;
+			regs.orig_rax = SYS_capset;
+			regs.rdi = addr;
+			regs.rsi = addr + offsetof(struct capdata, data);
+			if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
+				return -errno;
+		}
+		*handled = true;
+		return ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0 && errno != ESRCH ? -errno : 0;
+	}
+}
+
+/* ---- exec ---- */
+
+int capeng_after_exec(struct tracer *t, struct tracee *tc)
+{
+	struct realcaps rc;
+	struct capeng_tc *ce;
+	long word;
+
+	if (read_realcaps(tc->pid, &rc) < 0)
+		return -ESRCH;
+	tc->euid = rc.euid;
+	tc->virt_eff = rc.eff;
+	tc->virt_prm = rc.prm;
+	tc->virt_inh = rc.inh;
+	tc->caps_managed = rc.prm != 0;
+	if (!tc->caps_managed || tc->arch != SCMP_ARCH_X86_64 || rc.eff == wanted_eff(t, tc))
+		return 0;
+	/*
+	 * Right after exec, rip is the new entry point with no syscall
+	 * instruction before it: put one there for the capset, then restore.
+	 */
+	ce = begin(tc, PH_ADJUST);
+	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+		return -errno;
+	errno = 0;
+	word = ptrace(PTRACE_PEEKTEXT, tc->pid, (void *)(uintptr_t)ce->saved.rip, 0);
+	if (errno)
+		return -errno;
+	ce->text_addr = ce->saved.rip;
+	ce->text_word = word;
+	{
+		long patched = (word & ~0xffffL) | 0x050f; /* syscall: 0f 05 */
+
+		if (ptrace(PTRACE_POKETEXT, tc->pid, (void *)(uintptr_t)ce->text_addr, (void *)patched) < 0)
+			return -errno;
+	}
+	ce->text_poked = true;
+	return inject_capset(tc, &ce->saved, ce->saved.rip, wanted_eff(t, tc), rc.prm, rc.inh);
+}

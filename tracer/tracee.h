@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* Tracer internals shared by the event loop and the capability engine. */
+#ifndef CP_TRACEE_H
+#define CP_TRACEE_H
+
+#include "common/recording.h"
+#include "tracer/tracer.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct tracee {
+	pid_t pid;
+	struct tracee *next; /* hash chain */
+	char *exe;
+	bool started; /* first stop after attach seen */
+	bool want_exit; /* restarted with PTRACE_SYSCALL, awaiting the exit stop */
+	bool after_exec; /* awaiting execve's exit stop to lower capabilities */
+	int pending_sig; /* signal to deliver at the next restart */
+
+	/* The syscall in flight, from its seccomp stop. */
+	uint32_t arch; /* SCMP_ARCH_* (x32 separated from x86_64) */
+	uint32_t nr;
+	uint64_t args[CP_NARGS];
+	uint64_t ip;
+
+	/* Capability engine: what the program believes its sets are. */
+	bool caps_managed;
+	uint64_t virt_eff, virt_prm, virt_inh;
+	uint32_t euid;
+	struct capeng_tc *ce; /* retry/injection in progress, or NULL */
+};
+
+struct tracer {
+	const struct trace_opts *o;
+	struct cp_rec *rec;
+	struct tracee *buckets[4096];
+	size_t ntracees;
+	uint64_t ntraced; /* tracees ever seen */
+	pid_t leader;
+	int leader_status;
+	bool leader_done;
+	uint64_t nsyscalls;
+	uint64_t start_ns, last_progress_ns;
+	bool progress;
+	uint64_t proven_caps; /* capabilities proven needed so far (G) */
+	uint64_t all_caps; /* capabilities the kernel knows */
+};
+
+struct tracee *tracer_find(struct tracer *t, pid_t pid);
+const char *tracer_exe(struct tracee *tc);
+
+/* Capability engine (capeng.c). */
+/* True while the engine drives this tracee (injected or retried syscall in flight). */
+static inline bool capeng_busy(const struct tracee *tc)
+{
+	return tc->ce != NULL;
+}
+/* Any stop of a busy tracee. */
+int capeng_on_stop(struct tracer *t, struct tracee *tc, int status);
+void capeng_forget(struct tracee *tc);
+bool capeng_wants_exit(const struct tracer *t, const struct tracee *tc);
+/* At a seccomp stop: handle capget/capset virtually. Returns true if handled (tracee restarted). */
+int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled);
+/* At the exit stop of a syscall the engine asked for. */
+int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval);
+/* After exec (execve's exit stop): lower the effective set again. */
+int capeng_after_exec(struct tracer *t, struct tracee *tc);
+/* A new tracee inherits its parent's virtual sets. */
+void capeng_inherit(struct tracee *child, const struct tracee *parent);
+void capeng_init(struct tracer *t);
+
+/* Executable facts for the recording (exeinfo.c). */
+void exeinfo_record(struct cp_rec *rec, pid_t pid, const char *path);
+
+#endif

@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tracing loop. One seccomp filter returns SECCOMP_RET_TRACE for every
+ * syscall, so a syscall costs one stop (PTRACE_EVENT_SECCOMP); the exit stop
+ * is asked for (PTRACE_SYSCALL) only where the result matters.
+ */
+#include "tracer/tracee.h"
+#include "common/names.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GRACE_SECONDS 5
+
+static volatile sig_atomic_t got_signal, got_alarm;
+static volatile pid_t forward_pid;
+
+/*
+ * A signal the terminal sent (SI_KERNEL) already reached the workload, which
+ * shares our process group: it decides what to do. A signal sent to capprof
+ * alone is forwarded, the recording is marked incomplete, and the workload
+ * gets GRACE_SECONDS to end before it is killed.
+ */
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_code == SI_KERNEL)
+		return;
+	if (!got_signal) {
+		got_signal = sig;
+		alarm(GRACE_SECONDS);
+	}
+	if (forward_pid > 0)
+		kill(forward_pid, sig);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	got_alarm = 1;
+	alarm(1); /* re-interrupt wait4 should the first one be missed */
+}
+
+static void install_handlers(bool on)
+{
+	struct sigaction sa = { 0 };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < CP_ARRAY_SIZE(sigs); i++) {
+		if (on) {
+			sa.sa_sigaction = on_signal;
+			sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: wait4 returns EINTR */
+		} else {
+			sa.sa_handler = SIG_DFL;
+			sa.sa_flags = 0;
+		}
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sa.sa_handler = on ? on_alarm : SIG_DFL;
+	sa.sa_flags = 0;
+	sigaction(SIGALRM, &sa, NULL);
+	if (!on)
+		alarm(0);
+}
+
+int trace_resolve_command(const char *cmd, char **path)
+{
+	const char *p;
+	bool saw_eacces = false;
+	struct stat st;
+
+	if (!cmd || !*cmd)
+		return -ENOENT;
+	if (strchr(cmd, '/')) {
+		if (stat(cmd, &st) < 0)
+			return -errno;
+		if (S_ISDIR(st.st_mode) || access(cmd, X_OK) < 0)
+			return -EACCES;
+		*path = cp_xstrdup(cmd);
+		return 0;
+	}
+	p = getenv("PATH");
+	if (!p)
+		p = "/usr/local/bin:/usr/bin:/bin";
+	while (*p) {
+		const char *end = strchrnul(p, ':');
+		cp_autofree char *cand = NULL;
+
+		if (end == p)
+			cand = cp_xasprintf("./%s", cmd);
+		else
+			cand = cp_xasprintf("%.*s/%s", (int)(end - p), p, cmd);
+		if (stat(cand, &st) == 0) {
+			if (!S_ISDIR(st.st_mode) && access(cand, X_OK) == 0) {
+				*path = cp_steal_pointer(&cand);
+				return 0;
+			}
+			saw_eacces = true;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return saw_eacces ? -EACCES : -ENOENT;
+}
+
+int trace_load_filter(void)
+{
+	struct sock_filter insn[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+	};
+	struct sock_fprog prog = { .len = 1, .filter = insn };
+
+	/* Root (CAP_SYS_ADMIN) can load it without no_new_privs, so set-id binaries keep working. */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
+		return 0;
+	if (errno != EACCES)
+		return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return -errno;
+	return 0;
+}
+
+/* ---- tracee table ---- */
+
+static size_t bucket(pid_t pid)
+{
+	return (size_t)pid % CP_ARRAY_SIZE(((struct tracer *)0)->buckets);
+}
+
+struct tracee *tracer_find(struct tracer *t, pid_t pid)
+{
+	for (struct tracee *tc = t->buckets[bucket(pid)]; tc; tc = tc->next)
+		if (tc->pid == pid)
+			return tc;
+	return NULL;
+}
+
+static struct tracee *tracee_add(struct tracer *t, pid_t pid)
+{
+	struct tracee *tc = cp_xcalloc(1, sizeof(*tc));
+
+	tc->pid = pid;
+	tc->next = t->buckets[bucket(pid)];
+	t->buckets[bucket(pid)] = tc;
+	t->ntracees++;
+	t->ntraced++;
+	return tc;
+}
+
+static void tracee_remove(struct tracer *t, pid_t pid)
+{
+	for (struct tracee **pp = &t->buckets[bucket(pid)]; *pp; pp = &(*pp)->next) {
+		struct tracee *tc = *pp;
+
+		if (tc->pid == pid) {
+			*pp = tc->next;
+			capeng_forget(tc);
+			free(tc->exe);
+			free(tc);
+			t->ntracees--;
+			return;
+		}
+	}
+}
+
+static char *read_exe(pid_t pid)
+{
+	char link[64], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return cp_xstrdup(buf);
+}
+
+const char *tracer_exe(struct tracee *tc)
+{
+	if (!tc->exe)
+		tc->exe = read_exe(tc->pid);
+	return tc->exe ? tc->exe : "";
+}
+
+/* ---- progress ---- */
+
+static void progress(struct tracer *t, bool final)
+{
+	uint64_t now;
+
+	if (!t->progress)
+		return;
+	if (final) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	now = cp_now_ns();
+	if (now - t->last_progress_ns < 100000000u)
+		return;
+	t->last_progress_ns = now;
+	fprintf(stderr, "\r\033[Kcapprof: %zu processes, %llu syscalls, %zu distinct, %.1fs", t->ntracees,
+		(unsigned long long)t->nsyscalls, rec_count_syscalls(t->rec), (double)(now - t->start_ns) / 1e9);
+}
+
+/* ---- recording ---- */
+
+static void read_clone3_flags(pid_t pid, uint64_t addr, uint64_t *flags)
+{
+	struct iovec local = { flags, sizeof(*flags) };
+	struct iovec remote = { (void *)(uintptr_t)addr, sizeof(*flags) };
+
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != sizeof(*flags))
+		*flags = 0;
+}
+
+static void record_syscall(struct tracer *t, struct tracee *tc)
+{
+	struct cp_arch *a = rec_arch(t->rec, tc->arch);
+	struct cp_sys *s;
+
+	t->nsyscalls++;
+	if (!a || tc->nr >= 65536)
+		return;
+	s = rec_sys(a, tc->nr);
+	if (s->count++)
+		return;
+	/* First call: who made it, and whether its arguments are worth keeping. */
+	s->first_pid = tc->pid;
+	s->first_exe = cp_xstrdup(tracer_exe(tc));
+	memcpy(s->first_args, tc->args, sizeof(s->first_args));
+	s->first_ip = tc->ip;
+}
+
+static void record_args(struct tracer *t, struct tracee *tc)
+{
+	const struct cp_arch *a = rec_arch_find(t->rec, tc->arch);
+	struct cp_sys *s = a ? rec_sys_get(a, tc->nr) : NULL;
+	const struct cp_argspec *spec;
+
+	if (!s)
+		return;
+	spec = rec_argspec(cp_syscall_name(tc->arch, tc->nr));
+	if (!spec)
+		return;
+	for (int k = 0; k < 4 && spec->args[k].index >= 0; k++) {
+		int i = spec->args[k].index;
+		uint64_t v = tc->args[i];
+
+		if (!strcmp(spec->syscall, "clone3"))
+			read_clone3_flags(tc->pid, tc->args[0], &v);
+		rec_valset_add(&s->vals[i], v & ~spec->args[k].ignore_mask);
+	}
+}
+
+/* Syscall numbers whose arguments are recorded, per arch; filled lazily. */
+static bool has_argspec(uint32_t arch, uint32_t nr)
+{
+	static struct {
+		uint32_t arch;
+		uint8_t known[1024]; /* 0 unknown, 1 no, 2 yes */
+	} cache[4];
+	size_t i;
+
+	if (nr >= 1024)
+		return false;
+	for (i = 0; i < CP_ARRAY_SIZE(cache); i++) {
+		if (cache[i].arch == arch || !cache[i].arch) {
+			cache[i].arch = arch;
+			break;
+		}
+	}
+	if (i == CP_ARRAY_SIZE(cache))
+		return rec_argspec(cp_syscall_name(arch, nr)) != NULL;
+	if (!cache[i].known[nr])
+		cache[i].known[nr] = rec_argspec(cp_syscall_name(arch, nr)) ? 2 : 1;
+	return cache[i].known[nr] == 2;
+}
+
+/* ---- denials (verify) ---- */
+
+static int deny_syscall(struct tracer *t, struct tracee *tc, uint32_t data)
+{
+	int err = (int)(data & CP_TRACE_ERRNO_MASK);
+	struct cp_evidence ev = { 0 };
+	struct user_regs_struct regs;
+
+	ev.syscall = (char *)cp_syscall_name(tc->arch, tc->nr);
+	ev.arch = tc->arch;
+	memcpy(ev.args, tc->args, sizeof(ev.args));
+	ev.err = err;
+	ev.pid = tc->pid;
+	ev.exe = (char *)tracer_exe(tc);
+	if (!ev.syscall)
+		ev.syscall = (char *)"unknown";
+	rec_add_denied(t->rec, &ev);
+	if (!err) {
+		kill(tc->pid, SIGKILL);
+		return 0;
+	}
+	/* Skip the call and make it return -err, as the profile's errno would. */
+	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
+		return -errno;
+	regs.orig_rax = (uint64_t)-1;
+	regs.rax = (uint64_t)(int64_t)-err;
+	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
+/* ---- stops ---- */
+
+static int restart(struct tracee *tc, int how, int sig)
+{
+	if (ptrace(how, tc->pid, 0, (void *)(uintptr_t)sig) < 0)
+		return errno == ESRCH ? 0 : -errno;
+	return 0;
+}
+
+static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
+{
+	struct __ptrace_syscall_info info;
+	bool handled = false;
+	int r;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->pid, sizeof(info), &info) < 0)
+		return errno == ESRCH ? 0 : -errno;
+	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP)
+		return restart(tc, PTRACE_CONT, 0);
+	tc->arch = info.arch;
+	tc->nr = (uint32_t)info.seccomp.nr;
+	if (tc->arch == SCMP_ARCH_X86_64 && (tc->nr & CP_X32_SYSCALL_BIT)) {
+		tc->arch = SCMP_ARCH_X32;
+		tc->nr &= ~CP_X32_SYSCALL_BIT;
+	}
+	memcpy(tc->args, info.seccomp.args, sizeof(tc->args));
+	tc->ip = info.instruction_pointer;
+	record_syscall(t, tc);
+	if (has_argspec(tc->arch, tc->nr))
+		record_args(t, tc);
+	progress(t, false);
+
+	if (info.seccomp.ret_data & CP_TRACE_DENY) {
+		r = deny_syscall(t, tc, info.seccomp.ret_data);
+		if (r < 0)
+			return r == -ESRCH ? 0 : r;
+		return restart(tc, PTRACE_CONT, 0);
+	}
+	if (t->o->caps) {
+		r = capeng_on_entry(t, tc, &handled);
+		if (r < 0)
+			return r == -ESRCH ? 0 : r;
+		if (handled)
+			return 0;
+		if (capeng_wants_exit(t, tc)) {
+			tc->want_exit = true;
+			return restart(tc, PTRACE_SYSCALL, 0);
+		}
+	}
+	return restart(tc, PTRACE_CONT, 0);
+}
+
+static int on_syscall_stop(struct tracer *t, struct tracee *tc)
+{
+	struct __ptrace_syscall_info info;
+	int r = 0;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->pid, sizeof(info), &info) < 0)
+		return errno == ESRCH ? 0 : -errno;
+	if (info.op != PTRACE_SYSCALL_INFO_EXIT) {
+		/* An entry stop (kernels before 4.8 order it after the seccomp stop). */
+		return restart(tc, PTRACE_SYSCALL, 0);
+	}
+	if (tc->after_exec) {
+		tc->after_exec = false;
+		r = capeng_after_exec(t, tc);
+	} else if (tc->want_exit) {
+		tc->want_exit = false;
+		r = capeng_on_exit(t, tc, info.exit.rval);
+	}
+	if (r == -ESRCH || r > 0)
+		return 0; /* gone, or the capability engine restarted it */
+	if (r < 0)
+		return r;
+	return restart(tc, PTRACE_CONT, 0);
+}
+
+static void on_new_child(struct tracer *t, struct tracee *parent)
+{
+	unsigned long msg;
+	struct tracee *child;
+
+	if (ptrace(PTRACE_GETEVENTMSG, parent->pid, 0, &msg) < 0)
+		return;
+	child = tracer_find(t, (pid_t)msg);
+	if (!child)
+		child = tracee_add(t, (pid_t)msg);
+	if (!child->exe && parent->exe)
+		child->exe = cp_xstrdup(parent->exe);
+	if (t->o->caps)
+		capeng_inherit(child, parent);
+}
+
+static void on_exec(struct tracer *t, struct tracee *tc)
+{
+	unsigned long former;
+
+	/* Exec from a non-leader thread: the thread took over the leader's pid. */
+	if (ptrace(PTRACE_GETEVENTMSG, tc->pid, 0, &former) == 0 && (pid_t)former != tc->pid) {
+		struct tracee *old = tracer_find(t, (pid_t)former);
+
+		if (old) {
+			tc->caps_managed = old->caps_managed;
+			tc->virt_eff = old->virt_eff;
+			tc->virt_prm = old->virt_prm;
+			tc->virt_inh = old->virt_inh;
+			tracee_remove(t, (pid_t)former);
+		}
+	}
+	free(tc->exe);
+	tc->exe = read_exe(tc->pid);
+	tc->want_exit = false;
+	if (tc->exe)
+		exeinfo_record(t->rec, tc->pid, tc->exe);
+}
+
+static int on_stop(struct tracer *t, pid_t pid, int status)
+{
+	struct tracee *tc = tracer_find(t, pid);
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+
+	if (!tc)
+		tc = tracee_add(t, pid); /* a new child's stop can precede its parent's event */
+	if (capeng_busy(tc))
+		return capeng_on_stop(t, tc, status);
+
+	if (sig == (SIGTRAP | 0x80))
+		return on_syscall_stop(t, tc);
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		return on_seccomp_stop(t, tc);
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_child(t, tc);
+		return restart(tc, PTRACE_CONT, 0);
+	case PTRACE_EVENT_EXEC:
+		on_exec(t, tc);
+		if (t->o->caps) {
+			/* Lower the effective set at execve's exit stop, when registers are final. */
+			tc->after_exec = true;
+			return restart(tc, PTRACE_SYSCALL, 0);
+		}
+		return restart(tc, PTRACE_CONT, 0);
+	case PTRACE_EVENT_STOP:
+		if (!tc->started) {
+			tc->started = true;
+			return restart(tc, PTRACE_CONT, 0);
+		}
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+			return restart(tc, PTRACE_LISTEN, 0); /* group-stop: stay stopped */
+		return restart(tc, PTRACE_CONT, 0);
+	case 0:
+		tc->started = true;
+		/* Signal-delivery-stop: deliver the signal as the kernel would have. */
+		return restart(tc, PTRACE_CONT, sig);
+	default:
+		return restart(tc, PTRACE_CONT, 0);
+	}
+}
+
+static void kill_all(struct tracer *t)
+{
+	for (size_t b = 0; b < CP_ARRAY_SIZE(t->buckets); b++)
+		for (struct tracee *tc = t->buckets[b]; tc; tc = tc->next)
+			kill(tc->pid, SIGKILL);
+}
+
+static void fill_metadata(struct cp_rec *rec, const struct trace_opts *o)
+{
+	char cwd[PATH_MAX], when[32];
+	struct utsname u;
+	struct tm tm;
+	time_t now = time(NULL);
+	size_t n = 0;
+
+	while (o->argv[n])
+		n++;
+	rec->argc = n;
+	rec->argv = cp_xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		rec->argv[i] = cp_xstrdup(o->argv[i]);
+	rec->capprof_version = cp_xstrdup(CP_VERSION);
+	rec->cwd = cp_xstrdup(getcwd(cwd, sizeof(cwd)) ? cwd : "");
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rec->start = cp_xstrdup(when);
+	if (uname(&u) == 0) {
+		rec->kernel = cp_xstrdup(u.release);
+		rec->machine = cp_xstrdup(u.machine);
+	}
+	rec->uid = getuid();
+	rec->gid = getgid();
+	rec->caps_traced = o->caps;
+}
+
+static noreturn void child_main(const struct trace_opts *o, int errfd)
+{
+	int r;
+
+	/* Wait here until the tracer has seized us. */
+	raise(SIGSTOP);
+	r = o->child_setup ? o->child_setup(o->child_arg) : trace_load_filter();
+	if (r == 0) {
+		execv(o->path, o->argv);
+		r = -errno;
+	}
+	if (write(errfd, &r, sizeof(r)) < 0)
+		_exit(125);
+	_exit(r == -ENOENT ? 127 : r == -EACCES || r == -ENOEXEC ? 126 : 125);
+}
+
+int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_result *res)
+{
+	struct tracer t = { .o = o, .rec = rec };
+	int errpipe[2], st, r = 0, child_err = 0;
+	pid_t pid;
+	long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+		    PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
+
+	memset(res, 0, sizeof(*res));
+	fill_metadata(rec, o);
+	t.progress = o->progress && isatty(2);
+	t.start_ns = cp_now_ns();
+	if (o->caps)
+		capeng_init(&t);
+	if (pipe2(errpipe, O_CLOEXEC) < 0)
+		return -errno;
+	got_signal = got_alarm = 0;
+	forward_pid = 0;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(errpipe[0]);
+		close(errpipe[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(errpipe[0]);
+		child_main(o, errpipe[1]);
+	}
+	close(errpipe[1]);
+	if (waitpid(pid, &st, WSTOPPED) < 0 || !WIFSTOPPED(st) ||
+	    ptrace(PTRACE_SEIZE, pid, 0, (void *)opts) < 0) {
+		r = -errno ? -errno : -ECHILD;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(errpipe[0]);
+		return r;
+	}
+	t.leader = pid;
+	/* Until its exec, the child is capprof: name it after what it is about to run. */
+	tracee_add(&t, pid)->exe = realpath(o->path, NULL);
+	forward_pid = pid;
+	install_handlers(true);
+	kill(pid, SIGCONT);
+
+	for (;;) {
+		pid_t w;
+
+		if (got_alarm && t.ntracees) {
+			got_alarm = 0;
+			res->killed_after_grace = true;
+			kill_all(&t);
+		}
+		w = wait4(-1, &st, __WALL, NULL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			r = -errno;
+			break;
+		}
+		if (WIFSTOPPED(st)) {
+			r = on_stop(&t, w, st);
+			if (r < 0)
+				break;
+			continue;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (w == t.leader) {
+				t.leader_status = st;
+				t.leader_done = true;
+				forward_pid = 0;
+			}
+			tracee_remove(&t, w);
+		}
+	}
+	install_handlers(false);
+	if (r < 0)
+		kill_all(&t); /* our own failure: EXITKILL would do it too */
+	progress(&t, true);
+	for (size_t b = 0; b < CP_ARRAY_SIZE(t.buckets); b++)
+		while (t.buckets[b])
+			tracee_remove(&t, t.buckets[b]->pid);
+
+	if (read(errpipe[0], &child_err, sizeof(child_err)) == (ssize_t)sizeof(child_err) && child_err < 0) {
+		close(errpipe[0]);
+		return child_err == -ENOENT || child_err == -EACCES || child_err == -ENOEXEC ? child_err : -ECHILD;
+	}
+	close(errpipe[0]);
+
+	rec->duration_ms = (cp_now_ns() - t.start_ns) / 1000000u;
+	res->status = t.leader_status;
+	if (WIFSIGNALED(t.leader_status)) {
+		rec->exit_signal = WTERMSIG(t.leader_status);
+		rec->exit_code = 128 + rec->exit_signal;
+	} else {
+		rec->exit_code = WEXITSTATUS(t.leader_status);
+	}
+	res->exit_code = rec->exit_code;
+	res->interrupted_by = got_signal;
+	res->syscalls = t.nsyscalls;
+	res->processes = t.ntraced;
+	if (got_signal) {
+		rec->complete = false;
+		rec->incomplete_reason = cp_xasprintf("capprof received %s%s", sigabbrev_np(got_signal) ? "SIG" : "",
+						      sigabbrev_np(got_signal) ? sigabbrev_np(got_signal) : "a signal");
+	}
+	if (r < 0) {
+		rec->complete = false;
+		free(rec->incomplete_reason);
+		rec->incomplete_reason = cp_xasprintf("tracer failed: %s", strerror(-r));
+	}
+	return r;
+}
