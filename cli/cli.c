@@ -10,6 +10,12 @@
 
 static const struct cp_cmd commands[] = {
 	{ "record", cmd_record, "trace a command and write its recording" },
+	{ "emit", cmd_emit, "turn recordings into a profile (Docker, OCI, k8s, systemd, ...)" },
+	{ "merge", cmd_merge, "union of several recordings" },
+	{ "diff", cmd_diff, "what NEW needs beyond OLD (exit 1 when it needs more)" },
+	{ "explain", cmd_explain, "why a syscall or capability is needed" },
+	{ "run", cmd_run, "enforce a Docker seccomp profile and capabilities on a command" },
+	{ "verify", cmd_verify, "re-run a recording enforced under a profile; report every denial" },
 };
 
 void cli_error(const char *fmt, ...)

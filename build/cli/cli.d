@@ -1,3 +1,0 @@
-build/cli/cli.o: cli/cli.c cli/cli.h common/util.h
-cli/cli.h:
-common/util.h:

@@ -1,3 +1,0 @@
-build/cli/main.o: cli/main.c cli/cli.h common/util.h
-cli/cli.h:
-common/util.h:

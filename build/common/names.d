@@ -1,3 +1,0 @@
-build/common/names.o: common/names.c common/names.h common/util.h
-common/names.h:
-common/util.h:

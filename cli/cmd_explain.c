@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/* capprof explain: why a syscall or capability is in the profile. */
+#include "cli/cli.h"
+#include "generator/gen.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void explain_usage(FILE *f)
+{
+	fputs("Usage: capprof explain [-i FILE] [SYSCALL|CAPABILITY]\n"
+	      "Say why each entry is needed: the first caller (pid, executable, call site,\n"
+	      "arguments) of a syscall, and for a capability the failing call it fixed.\n"
+	      "Capabilities are written in upper case (CHOWN or CAP_CHOWN), syscalls in lower case.\n\n"
+	      "  -i, --input FILE  recording (default capprof.json)\n"
+	      "  -h, --help        this help\n"
+	      "Exit status: 0 ok, 1 NAME is not in the recording, 2 bad usage or bad input.\n",
+	      f);
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char *input = "capprof.json";
+	const char *name = NULL;
+	cp_autorec *rec = NULL;
+	cp_autofree char *text = NULL;
+	char err[1024];
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			input = optarg;
+			break;
+		case 'h':
+			explain_usage(stdout);
+			return CP_EXIT_OK;
+		case ':':
+			cli_error("explain: %s needs an argument", argv[optind - 1]);
+			return CP_EXIT_USAGE;
+		default:
+			cli_error("explain: unknown option \"%s\" (try 'capprof explain --help')", argv[optind - 1]);
+			return CP_EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		cli_error("explain: one name at most (got \"%s\" and \"%s\")", argv[optind], argv[optind + 1]);
+		return CP_EXIT_USAGE;
+	}
+	if (optind < argc)
+		name = argv[optind];
+	r = gen_load_merged(&input, 1, &rec, err, sizeof(err));
+	if (r < 0) {
+		cli_error("%s", err);
+		return CP_EXIT_USAGE;
+	}
+	r = gen_explain(rec, name, &text, err, sizeof(err));
+	if (r == -ENOENT) {
+		cli_error("%s: %s", input, err);
+		return CP_EXIT_DIFFERS;
+	}
+	if (r < 0) {
+		cli_error("explain: %s", err);
+		return CP_EXIT_USAGE;
+	}
+	if (cli_output(NULL, text, strlen(text)) < 0) {
+		cli_error("stdout: write failed");
+		return CP_EXIT_USAGE;
+	}
+	return CP_EXIT_OK;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Docker-format seccomp profiles: parse, compile with libseccomp the way
+ * Docker and runc do, and view as a recording (for diff and verify).
+ * docs/run-verify.md describes the semantics we follow.
+ */
+#ifndef CP_ENF_PROFILE_H
+#define CP_ENF_PROFILE_H
+
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ENF_MAX_PROFILE (16u << 20)
+
+struct cp_rec;
+struct enf_profile;
+
+struct enf_compile_opts {
+	/* Capabilities the workload will hold (bit N = capability N): includes/excludes.caps. */
+	uint64_t caps;
+	/* Kernel for includes/excludes.minKernel; 0.0 means the running kernel. */
+	unsigned kernel_major, kernel_minor;
+	/*
+	 * verify: every non-allow action (ERRNO, TRAP, KILL*, TRACE, the
+	 * default action) becomes RET_TRACE(CP_TRACE_DENY | errno), errno 0
+	 * for kill and trap actions; ALLOW and LOG stay.
+	 */
+	bool trace_denials;
+};
+
+/*
+ * Parse a profile. On error returns -EINVAL and a one-line reason naming
+ * the field at fault ("syscalls[3].args[0].op: unknown operator ...").
+ */
+int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, char *err, size_t errlen);
+/* Read and parse a profile file (at most ENF_MAX_PROFILE bytes). Returns 0 or -errno. */
+int enf_profile_load(const char *path, struct enf_profile **out, char *err, size_t errlen);
+void enf_profile_free(struct enf_profile *p);
+void enf_profile_freep(struct enf_profile **pp);
+#define cp_autoprofile __attribute__((cleanup(enf_profile_freep))) struct enf_profile
+
+/*
+ * The syscalls the profile allows (ALLOW or LOG, unconditionally or under
+ * argument conditions, whatever capabilities or kernel a rule asks for) for
+ * the native architecture and the profile's architectures, as a recording.
+ * EQ conditions add their values to cp_sys.vals[index]. A profile whose
+ * default action allows lists every syscall the architecture knows except
+ * those denied without conditions.
+ */
+int enf_profile_to_rec(const struct enf_profile *p, struct cp_rec **out);
+
+/* Build the filter; nothing is loaded. Returns 0 or -errno with a reason. */
+int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out,
+			char *err, size_t errlen);
+
+/* Architectures the compiled filter covers (native first); returns how many. */
+size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t max);
+
+/*
+ * Argument indices (bit N = args[N]) that the profile's allowing rules for
+ * syscall name compare; 0 when it has none (allowed outright, or not at all).
+ */
+unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name);
+
+/* Running kernel's major.minor from uname; 0 or -errno. */
+int enf_kernel_version(unsigned *major, unsigned *minor);
+
+#endif

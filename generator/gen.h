@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The generator: turns a recording into profiles for each target (Docker,
+ * OCI, Compose, Kubernetes, Security Profiles Operator, systemd), and
+ * compares and explains recordings. Everything here returns text or
+ * 0/-errno; only cli/cmd_*.c prints. Formats: docs/formats.md.
+ */
+#ifndef CP_GEN_H
+#define CP_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/recording.h"
+
+enum gen_format {
+	GEN_DOCKER = 0,
+	GEN_CAPS,
+	GEN_DOCKER_RUN,
+	GEN_COMPOSE,
+	GEN_OCI,
+	GEN_K8S,
+	GEN_SPO,
+	GEN_SYSTEMD,
+	GEN_SUMMARY,
+};
+
+/* errno values the profiles return (Docker JSON wants numbers). */
+#define GEN_EPERM 1
+#define GEN_ENOSYS 38
+
+/* A container runtime's own syscalls between filter load and exec. */
+struct gen_runtime {
+	char *name;
+	char *measured;
+	char *path; /* the data file it came from */
+	char **with_nnp, **without_nnp; /* sorted, unique */
+	size_t n_with, n_without;
+};
+
+struct gen_opts {
+	enum gen_format format;
+	const struct gen_runtime *runtime; /* NULL: --runtime none */
+	bool nnp_only; /* --nnp: the runtime's with_nnp list only */
+	bool no_args; /* --no-args: no argument rules */
+	const char *profile_path; /* seccomp profile path used by --docker-run etc. */
+	const char *docker_default; /* text of Docker's default profile, for --summary; NULL if absent */
+	const char *docker_default_path;
+};
+
+/* One argument comparison, as Docker and OCI spell it. */
+struct gen_arg {
+	uint32_t index;
+	uint64_t value, value_two;
+	const char *op; /* "SCMP_CMP_EQ", "SCMP_CMP_MASKED_EQ" */
+};
+
+/* One syscalls[] entry: names sharing an action, argument rule and reason. */
+struct gen_rule {
+	char **names;
+	size_t nnames;
+	bool allow; /* SCMP_ACT_ALLOW, else SCMP_ACT_ERRNO with errno_ret */
+	int errno_ret;
+	struct gen_arg args[CP_NARGS];
+	size_t nargs;
+	char *comment;
+};
+
+struct gen_policy {
+	uint32_t arches[CP_MAX_ARCH]; /* SCMP_ARCH_* tokens, sorted by Docker name */
+	size_t narch;
+	struct gen_rule *rules;
+	size_t nrules;
+};
+
+/* Syscalls callers probe and fall back from only on ENOSYS (docs/formats.md). */
+struct gen_enosys {
+	const char *name;
+	const char *why;
+};
+extern const struct gen_enosys gen_enosys_list[];
+extern const size_t gen_enosys_count;
+
+/* Namespace bits that clone/unshare rules keep forbidden unless recorded. */
+#define GEN_CLONE_NS_MASK 0x7e020000ull /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
+#define GEN_UNSHARE_NS_MASK (GEN_CLONE_NS_MASK | 0x80ull) /* plus CLONE_NEWTIME */
+
+/* Build the seccomp policy of a recording. Returns 0 (never fails today). */
+int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct gen_policy **out);
+void gen_policy_free(struct gen_policy *p);
+
+/* Architectures the workload used: recorded ones plus ELF machines of executables. */
+size_t gen_arches(const struct cp_rec *rec, uint32_t *out);
+/* SCMP_ARCH_* token of an executable's ELF machine, 0 when unknown. */
+uint32_t gen_exe_arch(const struct cp_exe *e);
+
+/* Capabilities with hits, Docker spelling, sorted; returns count. */
+size_t gen_caps(const struct cp_rec *rec, const char **out);
+/* True when no set-id or file-capability executable ran. */
+bool gen_nnp_ok(const struct cp_rec *rec);
+
+/*
+ * Runtime baseline data: find "runtime-NAME.json" (or any data file) in
+ * $CAPPROF_DATADIR, ../profiles and ../share/capprof/profiles next to the
+ * executable, then CP_DATADIR/profiles. On -ENOENT, err lists the paths searched.
+ */
+int gen_datafile_find(const char *file, char **path, char *err, size_t errlen);
+int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, char *err,
+		      size_t errlen);
+int gen_runtime_load(const char *name, struct gen_runtime **out, char *err, size_t errlen);
+void gen_runtime_free(struct gen_runtime *rt);
+
+/* Render a recording in o->format. Returns 0 and malloc'd text, or -errno with err. */
+int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, char *err, size_t errlen);
+
+/* Policy renderers (used by gen_emit and tests). */
+char *gen_docker_json(const struct gen_policy *p);
+char *gen_oci_json(const struct cp_rec *rec, const struct gen_policy *p, const struct gen_opts *o);
+char *gen_spo_yaml(const struct cp_rec *rec, const struct gen_policy *p);
+char *gen_systemd(const struct cp_rec *rec, const struct gen_policy *p);
+char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o);
+
+/*
+ * A seccomp profile (Docker JSON) as a recording of the syscalls it allows,
+ * so diff can compare profiles and recordings. Argument rules with EQ give
+ * value sets; any other rule or an unconditional allow means "any value".
+ */
+bool gen_is_profile(const char *text, size_t len);
+int gen_profile_to_rec(const char *text, size_t len, struct cp_rec **out, char *err, size_t errlen);
+
+/* diff: text report; *more set when NEW needs something OLD did not have. */
+struct gen_diff_side {
+	const struct cp_rec *rec;
+	bool is_profile; /* capabilities unknown */
+};
+char *gen_diff(const struct gen_diff_side *old, const struct gen_diff_side *new_, bool *more);
+
+/* explain: all entries when name is NULL. Returns -ENOENT when name is not recorded. */
+int gen_explain(const struct cp_rec *rec, const char *name, char **out, char *err, size_t errlen);
+
+/*
+ * Name the function of path containing ip, for non-PIE executables (or any
+ * file whose segments contain ip at their link addresses). 0 and "sym+0xoff"
+ * in buf, or -ENOENT/-errno.
+ */
+int gen_symbolize(const char *path, uint64_t ip, char *buf, size_t len);
+
+/* Load and merge recordings; err names the file at fault. */
+int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, char *err, size_t errlen);
+/* Load a recording or a Docker seccomp profile (told apart by "defaultAction"). */
+int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, char *err, size_t errlen);
+
+/* Shared text helpers. */
+struct cp_buf;
+void gen_yaml_str(struct cp_buf *b, const char *s);
+const char *gen_family_name(uint64_t af);
+
+#endif

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/* Loading inputs for the file commands: recordings (merged) and profiles. */
+#include "generator/gen.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define GEN_MAX_INPUT (64u << 20)
+
+int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, char *err, size_t errlen)
+{
+	cp_autorec *all = NULL;
+	char e[384];
+
+	for (size_t i = 0; i < n; i++) {
+		cp_autorec *r = NULL;
+		int ret = rec_load(paths[i], &r, e, sizeof(e));
+
+		if (ret < 0) {
+			snprintf(err, errlen, "%s: %s", paths[i], e);
+			return ret;
+		}
+		if (!all)
+			all = cp_steal_pointer(&r);
+		else
+			rec_merge(all, r);
+	}
+	*out = cp_steal_pointer(&all);
+	return 0;
+}
+
+int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, char *err, size_t errlen)
+{
+	cp_autofree char *text = NULL;
+	char e[384];
+	size_t len;
+	int r = cp_read_file(path, GEN_MAX_INPUT, &text, &len);
+
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", path, r == -EFBIG ? "too large for a recording or profile" : strerror(-r));
+		return r;
+	}
+	*is_profile = gen_is_profile(text, len);
+	r = *is_profile ? gen_profile_to_rec(text, len, out, e, sizeof(e)) : rec_parse(text, len, out, e, sizeof(e));
+	if (r < 0)
+		snprintf(err, errlen, "%s: %s", path, e);
+	return r;
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Data files: the container runtimes' own syscalls (profiles/runtime-*.json,
+ * measured against a real engine) and Docker's default profile. Looked up so
+ * that build/capprof finds the repository's profiles/ and an installed
+ * capprof finds $(DATADIR)/profiles.
+ */
+#include "generator/gen.h"
+#include "common/names.h"
+#include "common/util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define GEN_MAX_DATAFILE (4u << 20)
+
+int gen_datafile_find(const char *file, char **path, char *err, size_t errlen)
+{
+	char *dirs[4] = { NULL };
+	size_t nd = 0;
+	const char *env = getenv("CAPPROF_DATADIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+	struct cp_buf searched = { 0 };
+	int r = -ENOENT;
+
+	if (env && *env)
+		dirs[nd++] = cp_xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		const char *dir;
+
+		exe[n] = '\0';
+		dir = dirname(exe);
+		dirs[nd++] = cp_xasprintf("%s/../profiles", dir);
+		dirs[nd++] = cp_xasprintf("%s/../share/capprof/profiles", dir);
+	}
+	dirs[nd++] = cp_xstrdup(CP_DATADIR "/profiles");
+	for (size_t i = 0; i < nd; i++) {
+		char *p = cp_xasprintf("%s/%s", dirs[i], file);
+
+		if (r == -ENOENT && access(p, R_OK) == 0) {
+			*path = p;
+			r = 0;
+			continue;
+		}
+		cp_buf_printf(&searched, "%s%s", searched.len ? ", " : "", p);
+		free(p);
+	}
+	if (r < 0)
+		snprintf(err, errlen, "%s not found (searched %s; set CAPPROF_DATADIR)", file, searched.data);
+	cp_buf_free(&searched);
+	for (size_t i = 0; i < nd; i++)
+		free(dirs[i]);
+	return r;
+}
+
+void gen_runtime_free(struct gen_runtime *rt)
+{
+	if (!rt)
+		return;
+	for (size_t i = 0; i < rt->n_with; i++)
+		free(rt->with_nnp[i]);
+	for (size_t i = 0; i < rt->n_without; i++)
+		free(rt->without_nnp[i]);
+	free(rt->with_nnp);
+	free(rt->without_nnp);
+	free(rt->name);
+	free(rt->measured);
+	free(rt->path);
+	free(rt);
+}
+
+static void runtime_freep(struct gen_runtime **p)
+{
+	gen_runtime_free(*p);
+}
+
+static void json_freep(cJSON **j)
+{
+	cJSON_Delete(*j);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A name any architecture libseccomp knows; the data may come from another machine. */
+static bool syscall_known(const char *name)
+{
+	static const char *const arches[] = { "x86_64", "x86", "x32", "aarch64", "arm", "riscv64", "s390x", "ppc64le" };
+
+	for (size_t i = 0; i < CP_ARRAY_SIZE(arches); i++)
+		if (cp_syscall_nr(cp_arch_from_name(arches[i]), name) >= 0)
+			return true;
+	return false;
+}
+
+static int name_list(const cJSON *root, const char *key, char ***out, size_t *n, char *err, size_t errlen)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, key), *it;
+	size_t i = 0, k = 0;
+	char **v;
+
+	if (!cJSON_IsArray(j)) {
+		snprintf(err, errlen, "%s: expected an array of syscall names", key);
+		return -EINVAL;
+	}
+	v = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(char *));
+	*out = v;
+	cJSON_ArrayForEach(it, j)
+	{
+		if (!cJSON_IsString(it) || !syscall_known(it->valuestring)) {
+			snprintf(err, errlen, "%s[%zu]: expected a syscall name%s%.64s%s", key, i,
+				 cJSON_IsString(it) ? " (unknown: \"" : "", cJSON_IsString(it) ? it->valuestring : "",
+				 cJSON_IsString(it) ? "\")" : "");
+			*n = k;
+			return -EINVAL;
+		}
+		v[k++] = cp_xstrdup(it->valuestring);
+		i++;
+	}
+	qsort(v, k, sizeof(*v), cmp_str);
+	/* unique */
+	*n = 0;
+	for (size_t a = 0; a < k; a++) {
+		if (*n && !strcmp(v[*n - 1], v[a])) {
+			free(v[a]);
+			continue;
+		}
+		v[(*n)++] = v[a];
+	}
+	return 0;
+}
+
+int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, char *err,
+		      size_t errlen)
+{
+	cp_cleanup(json_freep) cJSON *root = NULL;
+	cp_cleanup(runtime_freep) struct gen_runtime *rt = NULL;
+	const cJSON *j;
+	int r;
+
+	r = json_parse_document(text, len, &root, err, errlen);
+	if (r < 0)
+		return r;
+	if (!cJSON_IsObject(root)) {
+		snprintf(err, errlen, "top level: expected an object");
+		return -EINVAL;
+	}
+	rt = cp_xcalloc(1, sizeof(*rt));
+	j = cJSON_GetObjectItemCaseSensitive(root, "runtime");
+	if (!cJSON_IsString(j) || (name && strcmp(j->valuestring, name))) {
+		snprintf(err, errlen, "runtime: expected \"%s\"", name ? name : "a runtime name");
+		return -EINVAL;
+	}
+	rt->name = cp_xstrdup(j->valuestring);
+	j = cJSON_GetObjectItemCaseSensitive(root, "measured");
+	if (j && !cJSON_IsString(j)) {
+		snprintf(err, errlen, "measured: expected a string");
+		return -EINVAL;
+	}
+	rt->measured = j ? cp_xstrdup(j->valuestring) : NULL;
+	r = name_list(root, "with_nnp", &rt->with_nnp, &rt->n_with, err, errlen);
+	if (r < 0)
+		return r;
+	r = name_list(root, "without_nnp", &rt->without_nnp, &rt->n_without, err, errlen);
+	if (r < 0)
+		return r;
+	*out = cp_steal_pointer(&rt);
+	return 0;
+}
+
+int gen_runtime_load(const char *name, struct gen_runtime **out, char *err, size_t errlen)
+{
+	cp_autofree char *file = cp_xasprintf("runtime-%s.json", name);
+	cp_autofree char *path = NULL;
+	cp_autofree char *text = NULL;
+	char e2[512];
+	size_t len;
+	int r;
+
+	r = gen_datafile_find(file, &path, err, errlen);
+	if (r < 0)
+		return r;
+	r = cp_read_file(path, GEN_MAX_DATAFILE, &text, &len);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	r = gen_runtime_parse(text, len, name, out, e2, sizeof(e2));
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", path, e2);
+		return r;
+	}
+	(*out)->path = cp_steal_pointer(&path);
+	return 0;
+}
