@@ -105,10 +105,48 @@ const char *cp_syscall_name(uint32_t arch, uint32_t nr)
 	return seccomp_syscall_resolve_num_arch(arch, snr);
 }
 
+/*
+ * libseccomp answers a name it multiplexes (the socketcall and ipc calls of
+ * x86, s390, mips and ppc) with a negative pseudo-number, though kernels
+ * since 4.3 also give most of them a direct number, the one the tracer
+ * sees and cp_syscall_name names. Find that number by name; the search
+ * walks libseccomp's table, so its answers are cached.
+ */
+static int direct_nr(uint32_t arch, const char *name)
+{
+	static struct {
+		uint32_t arch;
+		int nr;
+		char name[32];
+	} cache[256];
+	static size_t ncache;
+	int nr = -1;
+
+	for (size_t i = 0; i < ncache; i++)
+		if (cache[i].arch == arch && !strcmp(cache[i].name, name))
+			return cache[i].nr;
+	for (int n = 0; n < 8192 && nr < 0; n++) {
+		char *s = seccomp_syscall_resolve_num_arch(arch, n);
+
+		if (s && !strcmp(s, name))
+			nr = n;
+		free(s);
+	}
+	if (ncache < CP_ARRAY_SIZE(cache) && strlen(name) < sizeof(cache[0].name)) {
+		cache[ncache].arch = arch;
+		cache[ncache].nr = nr;
+		strcpy(cache[ncache].name, name);
+		ncache++;
+	}
+	return nr;
+}
+
 int cp_syscall_nr(uint32_t arch, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(arch, name);
 
+	if (nr < 0 && nr != __NR_SCMP_ERROR)
+		nr = direct_nr(arch, name);
 	if (nr < 0)
 		return -1;
 	return (int)((uint32_t)nr & ~CP_X32_SYSCALL_BIT);
