@@ -76,7 +76,7 @@ struct name_slot {
 	const char *name;
 	int used;
 };
-static struct name_slot name_cache[4096];
+static struct name_slot name_cache[8192]; /* every arch's names fit */
 
 const char *cp_syscall_name(uint32_t arch, uint32_t nr)
 {
@@ -94,6 +94,13 @@ const char *cp_syscall_name(uint32_t arch, uint32_t nr)
 			if (arch == SCMP_ARCH_X32)
 				snr = (int)(nr | CP_X32_SYSCALL_BIT);
 			n = seccomp_syscall_resolve_num_arch(arch, snr);
+			/*
+			 * Unknown numbers are not kept: callers that walk every
+			 * number of several architectures (a profile's allow
+			 * list) would fill the cache with them.
+			 */
+			if (!n)
+				return NULL;
 			s->used = 1;
 			s->arch = arch;
 			s->nr = nr;
@@ -101,7 +108,7 @@ const char *cp_syscall_name(uint32_t arch, uint32_t nr)
 			return n;
 		}
 	}
-	/* Cache full (cannot happen with real tables): resolve and leak once. */
+	/* Cache full (cannot happen with real tables): resolve and leak. */
 	return seccomp_syscall_resolve_num_arch(arch, snr);
 }
 
