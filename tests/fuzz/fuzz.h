@@ -7,12 +7,15 @@
 #ifndef CP_FUZZ_H
 #define CP_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
