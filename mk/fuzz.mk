@@ -63,7 +63,7 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 		echo "== fuzz_$$n: $(FUZZ_SECONDS)s"; \
 		$(FUZZ_B)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_B)/artifacts/$$n/ $$dict $(FUZZ_FLAGS) \
-			$(FUZZ_B)/corpus/$$n tests/fuzz/corpus/$$n 2>$(FUZZ_B)/fuzz_$$n.log \
+			$(FUZZ_B)/corpus/$$n tests/fuzz/corpus/$$n </dev/null 2>$(FUZZ_B)/fuzz_$$n.log \
 			|| failed="$$failed $$n"; \
 		grep -E '^(#[0-9]+.*DONE|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' \
 			$(FUZZ_B)/fuzz_$$n.log | sed 's/^/   /'; \
