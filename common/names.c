@@ -142,7 +142,7 @@ static int direct_nr(uint32_t arch, const char *name)
 	if (ncache < CP_ARRAY_SIZE(cache) && strlen(name) < sizeof(cache[0].name)) {
 		cache[ncache].arch = arch;
 		cache[ncache].nr = nr;
-		strcpy(cache[ncache].name, name);
+		memcpy(cache[ncache].name, name, strlen(name) + 1);
 		ncache++;
 	}
 	return nr;

@@ -16,7 +16,7 @@ FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_B)/fuzz_%)
 REPLAY_BIN := $(FUZZ_NAMES:%=$(REPLAY_B)/replay_%)
 
-FUZZ_SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SAN ?= -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 # Other modules' code is built as it is; clang-only warnings there are lint
 # findings, not a reason for the fuzz build to stop.
