@@ -22,6 +22,8 @@ static void usage(FILE *f)
 	      "      --no-caps      do not run the capability retry engine (faster)\n"
 	      "  -q, --quiet        no progress line on stderr\n"
 	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
+	      "      --no-output-hash  do not hash stdout (by default, when stdout is not a terminal,\n"
+	      "                     it passes through a pipe and its SHA-256 is recorded for verify)\n"
 	      "  -h, --help         this help\n\n"
 	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed,\n"
 	      "126 CMD not executable, 127 CMD not found.\n",
@@ -35,11 +37,12 @@ int cmd_record(int argc, char **argv)
 		{ "no-caps", no_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "no-output-hash", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = "capprof.json";
-	bool caps = true, quiet = false, stats = false;
+	bool caps = true, quiet = false, stats = false, hash_output = true;
 	struct trace_opts o = { 0 };
 	struct trace_result res;
 	cp_autorec *rec = NULL;
@@ -61,6 +64,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'S':
 			stats = true;
+			break;
+		case 'H':
+			hash_output = false;
 			break;
 		case 'h':
 			usage(stdout);
@@ -93,11 +99,12 @@ int cmd_record(int argc, char **argv)
 	o.path = path;
 	o.caps = caps;
 	o.progress = !quiet;
+	o.hash_output = hash_output;
 	rec = rec_new();
 	r = trace_run(&o, rec, &res);
-	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC) {
-		cli_error("%s: %s", argv[optind], strerror(-r));
-		return r == -ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;
+	if (res.exec_errno) {
+		cli_error("%s: cannot execute: %s", argv[optind], strerror(res.exec_errno));
+		return res.exec_errno == ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;
 	}
 	if (r < 0 && !rec->argc) {
 		cli_error("record: tracing failed: %s", strerror(-r));
@@ -108,8 +115,7 @@ int cmd_record(int argc, char **argv)
 		int w = rec_save(rec, out);
 
 		if (w < 0) {
-			cli_error("%s: cannot write recording: %s", out,
-				  w == -ELOOP ? "is a symlink (refusing to write through it)" : strerror(-w));
+			cli_error("%s: cannot write recording: %s", out, cli_write_strerror(w));
 			return CP_EXIT_FAILURE;
 		}
 	}

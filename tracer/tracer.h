@@ -26,6 +26,7 @@ struct trace_opts {
 	const char *path; /* executable to run (see trace_resolve_command) */
 	bool caps; /* run the capability retry engine */
 	bool progress; /* live one-line progress on stderr */
+	bool hash_output; /* hash stdout into rec->output_sha256 (not when a terminal) */
 	/*
 	 * Runs in the child after the tracer has attached and before exec:
 	 * set user, capabilities, and load a seccomp filter whose every
@@ -41,6 +42,7 @@ struct trace_result {
 	int exit_code; /* as capprof should exit: status or 128+signal */
 	int interrupted_by; /* signal capprof received, 0 if none */
 	bool killed_after_grace; /* workload did not end after the signal */
+	int exec_errno; /* the workload's exec failed with this errno (exit 126/127), 0 if not */
 	uint64_t syscalls; /* syscalls seen */
 	uint64_t processes; /* threads and processes traced */
 };
