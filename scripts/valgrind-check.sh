@@ -32,6 +32,13 @@ vg() { # NAME CMD...   runs CMD under memcheck; its own exit status is not judge
 		--track-origins=yes --log-file="$log" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	rc=$?
 	runs=$((runs + 1))
+	# valgrind does not implement seccomp(2) (317) and aborts: a test that
+	# loads a filter cannot run here; check-asan covers it.
+	if grep -q 'unhandled amd64-linux syscall: 317' "$log"; then
+		skipped+=("$name (loads a seccomp filter, valgrind cannot)")
+		printf 'skip %-40s loads a seccomp filter\n' "$name"
+		return
+	fi
 	if ((rc == VG_ERR)) || grep -q -E 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]' "$log"; then
 		failed+=("$name")
 		printf 'FAIL %-40s log: %s\n' "$name" "$log"
@@ -93,7 +100,7 @@ fi
 
 echo
 echo "valgrind: $runs runs, ${#failed[@]} with memcheck errors"
-((${#skipped[@]})) && echo "not built yet, skipped: ${skipped[*]}"
+((${#skipped[@]})) && echo "skipped: ${skipped[*]}"
 if ((${#failed[@]})); then
 	echo "FAILED: ${failed[*]}"
 	exit 1
