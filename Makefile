@@ -80,3 +80,4 @@ clean:
 
 .PHONY: all tests check check-asan bench example install format clean
 -include $(LIB_OBJ:.o=.d) $(B)/cli/main.d
+-include mk/*.mk

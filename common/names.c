@@ -76,7 +76,7 @@ struct name_slot {
 	const char *name;
 	int used;
 };
-static struct name_slot name_cache[4096];
+static struct name_slot name_cache[8192]; /* every arch's names fit */
 
 const char *cp_syscall_name(uint32_t arch, uint32_t nr)
 {
@@ -94,6 +94,13 @@ const char *cp_syscall_name(uint32_t arch, uint32_t nr)
 			if (arch == SCMP_ARCH_X32)
 				snr = (int)(nr | CP_X32_SYSCALL_BIT);
 			n = seccomp_syscall_resolve_num_arch(arch, snr);
+			/*
+			 * Unknown numbers are not kept: callers that walk every
+			 * number of several architectures (a profile's allow
+			 * list) would fill the cache with them.
+			 */
+			if (!n)
+				return NULL;
 			s->used = 1;
 			s->arch = arch;
 			s->nr = nr;
@@ -101,14 +108,52 @@ const char *cp_syscall_name(uint32_t arch, uint32_t nr)
 			return n;
 		}
 	}
-	/* Cache full (cannot happen with real tables): resolve and leak once. */
+	/* Cache full (cannot happen with real tables): resolve and leak. */
 	return seccomp_syscall_resolve_num_arch(arch, snr);
+}
+
+/*
+ * libseccomp answers a name it multiplexes (the socketcall and ipc calls of
+ * x86, s390, mips and ppc) with a negative pseudo-number, though kernels
+ * since 4.3 also give most of them a direct number, the one the tracer
+ * sees and cp_syscall_name names. Find that number by name; the search
+ * walks libseccomp's table, so its answers are cached.
+ */
+static int direct_nr(uint32_t arch, const char *name)
+{
+	static struct {
+		uint32_t arch;
+		int nr;
+		char name[32];
+	} cache[256];
+	static size_t ncache;
+	int nr = -1;
+
+	for (size_t i = 0; i < ncache; i++)
+		if (cache[i].arch == arch && !strcmp(cache[i].name, name))
+			return cache[i].nr;
+	for (int n = 0; n < 8192 && nr < 0; n++) {
+		char *s = seccomp_syscall_resolve_num_arch(arch, n);
+
+		if (s && !strcmp(s, name))
+			nr = n;
+		free(s);
+	}
+	if (ncache < CP_ARRAY_SIZE(cache) && strlen(name) < sizeof(cache[0].name)) {
+		cache[ncache].arch = arch;
+		cache[ncache].nr = nr;
+		memcpy(cache[ncache].name, name, strlen(name) + 1);
+		ncache++;
+	}
+	return nr;
 }
 
 int cp_syscall_nr(uint32_t arch, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(arch, name);
 
+	if (nr < 0 && nr != __NR_SCMP_ERROR)
+		nr = direct_nr(arch, name);
 	if (nr < 0)
 		return -1;
 	return (int)((uint32_t)nr & ~CP_X32_SYSCALL_BIT);

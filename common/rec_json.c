@@ -208,8 +208,8 @@ char *rec_to_json(const struct cp_rec *rec)
 	/* Capabilities sorted by name, as every other list. */
 	caps = cJSON_AddObjectToObject(root, "capabilities");
 	{
-		const char *names[CP_MAX_CAP];
-		int idx[CP_MAX_CAP], n = 0;
+		const char *names[CP_MAX_CAP] = { NULL };
+		int idx[CP_MAX_CAP] = { 0 }, n = 0;
 
 		for (int c = 0; c < CP_MAX_CAP; c++) {
 			if (!rec->caps[c].hits || !cp_cap_name(c))
@@ -272,6 +272,13 @@ static int fail(struct perr *e, const char *fmt, ...)
 	if (e->buf && e->len)
 		vsnprintf(e->buf, e->len, fmt, ap);
 	va_end(ap);
+	/*
+	 * Names from the input are quoted in the message: keep it one line
+	 * and free of terminal escapes whatever the file holds.
+	 */
+	for (char *p = e->buf; p && e->len && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return -EINVAL;
 }
 
