@@ -30,9 +30,7 @@ static void say(const char *prefix, const char *fmt, va_list ap)
 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		cp_oom();
-	for (char *p = msg; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	cp_scrub_controls(msg);
 	fprintf(stderr, "%s%s\n", prefix, msg);
 	free(msg);
 }

@@ -272,13 +272,8 @@ static int fail(struct perr *e, const char *fmt, ...)
 	if (e->buf && e->len)
 		vsnprintf(e->buf, e->len, fmt, ap);
 	va_end(ap);
-	/*
-	 * Names from the input are quoted in the message: keep it one line
-	 * and free of terminal escapes whatever the file holds.
-	 */
-	for (char *p = e->buf; p && e->len && *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	if (e->buf && e->len)
+		cp_scrub_controls(e->buf);
 	return -EINVAL;
 }
 

@@ -244,6 +244,13 @@ void cp_buf_free(struct cp_buf *b)
 	b->len = b->cap = 0;
 }
 
+void cp_scrub_controls(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 uint64_t cp_now_ns(void)
 {
 	struct timespec ts;

@@ -68,6 +68,12 @@ void cp_buf_puts(struct cp_buf *b, const char *s);
 void cp_buf_printf(struct cp_buf *b, const char *fmt, ...) CP_PRINTF(2, 3);
 void cp_buf_free(struct cp_buf *b);
 
+/*
+ * Replace control characters with '?': error messages quote names from input
+ * files, and must stay one line without terminal escapes.
+ */
+void cp_scrub_controls(char *s);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t cp_now_ns(void);
 

@@ -133,6 +133,7 @@ static int fail(struct perr *e, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(e->buf, e->len, fmt, ap);
 		va_end(ap);
+		cp_scrub_controls(e->buf); /* names quoted from the file */
 	}
 	return -EINVAL;
 }

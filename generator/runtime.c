@@ -139,8 +139,8 @@ static int name_list(const cJSON *root, const char *key, char ***out, size_t *n,
 	return 0;
 }
 
-int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, char *err,
-		      size_t errlen)
+static int runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, char *err,
+			 size_t errlen)
 {
 	cp_cleanup(json_freep) cJSON *root = NULL;
 	cp_cleanup(runtime_freep) struct gen_runtime *rt = NULL;
@@ -175,6 +175,16 @@ int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen
 		return r;
 	*out = cp_steal_pointer(&rt);
 	return 0;
+}
+
+int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, char *err,
+		      size_t errlen)
+{
+	int r = runtime_parse(text, len, name, out, err, errlen);
+
+	if (r < 0 && err && errlen)
+		cp_scrub_controls(err); /* names quoted from the file */
+	return r;
 }
 
 int gen_runtime_load(const char *name, struct gen_runtime **out, char *err, size_t errlen)

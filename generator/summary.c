@@ -124,7 +124,8 @@ static size_t recorded_names(const struct cp_rec *rec, const char ***out)
 			v = cp_xreallocarray(v, n + 1, sizeof(*v));
 			v[n++] = name;
 		}
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
 	for (size_t i = 0; i < n; i++)
 		if (!k || strcmp(v[k - 1], v[i]))
 			v[k++] = v[i];
@@ -248,7 +249,8 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 					seen = cp_xreallocarray(seen, dn + 1, sizeof(*seen));
 					seen[dn++] = n->valuestring;
 				}
-			qsort(seen, dn, sizeof(*seen), cmp_str);
+			if (dn)
+				qsort(seen, dn, sizeof(*seen), cmp_str);
 			for (size_t i = 0, k = 0; i < dn; i++) {
 				if (k && !strcmp(seen[k - 1], seen[i]))
 					continue;
@@ -291,7 +293,8 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 			if (k == ncaps)
 				dropped[nd++] = docker_default_caps[i];
 		}
-		qsort(dropped, nd, sizeof(*dropped), cmp_str);
+		if (nd)
+			qsort(dropped, nd, sizeof(*dropped), cmp_str);
 		cp_buf_puts(&b, "\nCapabilities compared with Docker's default set:\n");
 		list_line(&b, "more privilege: beyond Docker's default", beyond, nb);
 		list_line(&b, "less privilege: Docker's default ones not needed", dropped, nd);
