@@ -10,6 +10,7 @@
  * goes to a private host directory bound at /.capprof/out.
  */
 #include "sandbox/sandbox.h"
+#include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
 #include "generator/gen.h"
@@ -26,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -311,6 +314,26 @@ static void run_head(struct argv_buf *a)
 		av_add(a, "-t");
 }
 
+/*
+ * "--cap-add ALL" alone fails ("unable to apply caps") on a machine whose
+ * bounding set lacks a capability (this one has no SYS_RESOURCE): drop those.
+ * Listing each capability instead would not do: Docker 20.10 refuses names
+ * newer than it (BPF, PERFMON).
+ */
+static void add_all_caps(struct argv_buf *a)
+{
+	int last = cp_cap_last();
+
+	av_add(a, "--cap-add");
+	av_add(a, "ALL");
+	for (int c = 0; c <= last; c++) {
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 || !cp_cap_name(c))
+			continue;
+		av_add(a, "--cap-drop");
+		av_add(a, cp_cap_name(c));
+	}
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -350,8 +373,7 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 		return r;
 	}
 	run_head(&a);
-	av_add(&a, "--cap-add");
-	av_add(&a, "ALL");
+	add_all_caps(&a);
 	av_add(&a, "--security-opt");
 	av_add(&a, "seccomp=unconfined");
 	if (apparmor_enabled()) {
