@@ -462,3 +462,78 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, int *exit_co
 		set_err(err, errlen, "cannot run docker: %s", strerror(-r));
 	return r;
 }
+
+/* The runtime a --docker-arg names (--runtime X or --runtime=X), else runc. */
+static const char *docker_runtime(const struct dkr_opts *o)
+{
+	for (size_t i = 0; i < o->ndocker_args; i++) {
+		const char *a = o->docker_args[i];
+
+		if (!strncmp(a, "--runtime=", 10))
+			return a + 10;
+		if (!strcmp(a, "--runtime") && i + 1 < o->ndocker_args)
+			return o->docker_args[i + 1];
+	}
+	return "runc";
+}
+
+int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, char **flags,
+	       int *exit_code, char *err, size_t errlen)
+{
+	const char *base = getenv("TMPDIR");
+	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
+	struct gen_opts go = { .format = GEN_DOCKER };
+	struct gen_runtime *rt = NULL;
+	int r;
+
+	*flags = NULL;
+	*exit_code = 125;
+	if (!profile_path) {
+		const char *name = docker_runtime(o);
+
+		if (strcmp(name, "none")) {
+			r = gen_runtime_load(name, &rt, err, errlen);
+			if (r < 0)
+				return r;
+		}
+		go.runtime = rt;
+		r = gen_emit(rec, &go, &text, err, errlen);
+		gen_runtime_free(rt);
+		if (r < 0)
+			return r;
+		dir = cp_xasprintf("%s/capprof-verify.XXXXXX", base && *base ? base : "/var/tmp");
+		if (!mkdtemp(dir)) {
+			r = -errno;
+			set_err(err, errlen, "cannot make %s: %s", dir, strerror(-r));
+			return r;
+		}
+		gen_path = cp_xasprintf("%s/seccomp.json", dir);
+		r = cp_write_atomic(gen_path, text, strlen(text), 0644);
+		if (r < 0) {
+			set_err(err, errlen, "%s: %s", gen_path, strerror(-r));
+			goto out;
+		}
+		profile_path = gen_path;
+	} else {
+		/* dockerd reads the profile path itself: make it absolute. */
+		abs = realpath(profile_path, NULL);
+		if (!abs) {
+			r = -errno;
+			set_err(err, errlen, "%s: %s", profile_path, strerror(-r));
+			return r;
+		}
+		profile_path = abs;
+	}
+	go.format = GEN_DOCKER_RUN;
+	go.profile_path = profile_path;
+	go.runtime = NULL;
+	r = gen_emit(rec, &go, flags, err, errlen);
+	if (r == 0)
+		r = dkr_verify_run(o, *flags, exit_code, err, errlen);
+out:
+	if (gen_path)
+		unlink(gen_path);
+	if (dir)
+		rmdir(dir);
+	return r;
+}

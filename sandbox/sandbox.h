@@ -87,6 +87,16 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
  */
 int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, int *exit_code, char *err, size_t errlen);
 
+/*
+ * verify --docker: make the flags `capprof emit --docker-run` prints for rec
+ * (with profile_path as the profile, or a profile generated from rec for the
+ * container runtime named by a --docker-arg --runtime, default runc, in a
+ * private temporary file) and run the workload under them with
+ * dkr_verify_run. *flags gets the flags text used. Returns 0 or -errno.
+ */
+int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, char **flags,
+	       int *exit_code, char *err, size_t errlen);
+
 /* Run argv (no shell) and wait; *status is its exit code (128+N on signal N). */
 int sbx_spawn_wait(char *const *argv, int *status);
 
