@@ -8,7 +8,7 @@ DESTDIR ?=
 
 B ?= build
 CC ?= cc
-PKGS := libseccomp libcap libelf libcjson
+PKGS := libseccomp libcap libelf libcjson libmd
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wimplicit-fallthrough -Wno-format-nonliteral
@@ -16,7 +16,7 @@ SAN ?=
 CPPFLAGS += -D_GNU_SOURCE -I. -DCP_VERSION='"$(VERSION)"' -DCP_DATADIR='"$(DATADIR)"' \
 	$(shell pkg-config --cflags $(PKGS))
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN)
-LDLIBS += $(shell pkg-config --libs $(PKGS))
+LDLIBS += $(shell pkg-config --libs $(PKGS)) -pthread
 
 LIB_SRC := $(sort $(wildcard common/*.c tracer/*.c generator/*.c enforce/*.c sandbox/*.c cli/*.c))
 LIB_SRC := $(filter-out cli/main.c,$(LIB_SRC))

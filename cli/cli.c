@@ -40,6 +40,20 @@ void cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+const char *cli_write_strerror(int r)
+{
+	switch (r) {
+	case -ELOOP:
+		return "is a symbolic link; refusing to write through it";
+	case -EISDIR:
+		return "is a directory";
+	case -EINVAL:
+		return "is not a regular file";
+	default:
+		return strerror(-r);
+	}
+}
+
 int cli_output(const char *path, const char *text, size_t len)
 {
 	if (!path || !strcmp(path, "-")) {

@@ -35,6 +35,9 @@ int cmd_verify(int argc, char **argv);
 void cli_error(const char *fmt, ...) CP_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) CP_PRINTF(1, 2);
 
+/* Why cp_write_atomic/cli_output failed, phrased for the file at fault. */
+const char *cli_write_strerror(int r);
+
 /* Write text to path atomically, or to stdout when path is NULL or "-". */
 int cli_output(const char *path, const char *text, size_t len);
 

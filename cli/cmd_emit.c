@@ -160,7 +160,7 @@ int cmd_emit(int argc, char **argv)
 	}
 	r = cli_output(output, text, strlen(text));
 	if (r < 0) {
-		cli_error("%s: %s", output ? output : "stdout", strerror(-r));
+		cli_error("%s: %s", output ? output : "stdout", cli_write_strerror(r));
 		return CP_EXIT_USAGE;
 	}
 	return CP_EXIT_OK;

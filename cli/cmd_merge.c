@@ -64,7 +64,7 @@ int cmd_merge(int argc, char **argv)
 	text = rec_to_json(rec);
 	r = cli_output(output, text, strlen(text));
 	if (r < 0) {
-		cli_error("%s: %s", output, strerror(-r));
+		cli_error("%s: %s", output, cli_write_strerror(r));
 		return CP_EXIT_USAGE;
 	}
 	return CP_EXIT_OK;

@@ -30,6 +30,8 @@ static void usage(FILE *f)
 	      "      --docker IMAGE run CMD in a container of IMAGE (all capabilities, no seccomp\n"
 	      "                     filter); capprof runs inside it from the host's files\n"
 	      "      --docker-arg ARG  pass ARG to 'docker run' (repeat: --docker-arg --network=host)\n"
+	      "      --no-output-hash  do not hash stdout (by default, when stdout is not a terminal,\n"
+	      "                     it passes through a pipe and its SHA-256 is recorded for verify)\n"
 	      "  -h, --help         this help\n\n"
 	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed,\n"
 	      "126 CMD not executable, 127 CMD not found.\n",
@@ -38,10 +40,10 @@ static void usage(FILE *f)
 
 /* --docker IMAGE: capprof record runs inside the container; its recording is saved here. */
 static int record_docker(const char *image, char **dargs, size_t ndargs, char **cmd, const char *out, bool caps,
-			 bool quiet, bool stats)
+			 bool quiet, bool stats, bool hash_output)
 {
 	struct dkr_opts d = { .image = image, .docker_args = dargs, .ndocker_args = ndargs, .argv = cmd };
-	char *inner[3];
+	char *inner[4];
 	size_t ninner = 0;
 	cp_autorec *rec = NULL;
 	char err[1024];
@@ -53,6 +55,8 @@ static int record_docker(const char *image, char **dargs, size_t ndargs, char **
 		inner[ninner++] = "--quiet";
 	if (stats)
 		inner[ninner++] = "--stats";
+	if (!hash_output)
+		inner[ninner++] = "--no-output-hash";
 	r = dkr_record(&d, inner, ninner, &rec, &code, err, sizeof(err));
 	if (r < 0) {
 		cli_error("record --docker %s: %s", image, err);
@@ -64,8 +68,7 @@ static int record_docker(const char *image, char **dargs, size_t ndargs, char **
 	}
 	r = rec_save(rec, out);
 	if (r < 0) {
-		cli_error("%s: cannot write recording: %s", out,
-			  r == -ELOOP ? "is a symlink (refusing to write through it)" : strerror(-r));
+		cli_error("%s: cannot write recording: %s", out, cli_write_strerror(r));
 		return CP_EXIT_FAILURE;
 	}
 	if (!quiet && isatty(2))
@@ -85,11 +88,12 @@ int cmd_record(int argc, char **argv)
 		{ "keep-changes", required_argument, NULL, 'K' },
 		{ "docker", required_argument, NULL, 'D' },
 		{ "docker-arg", required_argument, NULL, 'A' },
+		{ "no-output-hash", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = "capprof.json", *keep = NULL, *image = NULL;
-	bool caps = true, quiet = false, stats = false, sandbox = false;
+	bool caps = true, quiet = false, stats = false, hash_output = true, sandbox = false;
 	cp_autofree char **dargs = NULL;
 	size_t ndargs = 0;
 	struct sbx *sb = NULL;
@@ -129,6 +133,9 @@ int cmd_record(int argc, char **argv)
 			dargs = cp_xreallocarray(dargs, ndargs + 1, sizeof(char *));
 			dargs[ndargs++] = optarg;
 			break;
+		case 'H':
+			hash_output = false;
+			break;
 		case 'h':
 			usage(stdout);
 			return CP_EXIT_OK;
@@ -163,7 +170,7 @@ int cmd_record(int argc, char **argv)
 		return CP_EXIT_FAILURE;
 	}
 	if (image)
-		return record_docker(image, dargs, ndargs, argv + optind, out, caps, quiet, stats);
+		return record_docker(image, dargs, ndargs, argv + optind, out, caps, quiet, stats, hash_output);
 	r = trace_resolve_command(argv[optind], &path);
 	if (r < 0) {
 		cli_error("%s: %s", argv[optind], r == -ENOENT ? "command not found" : strerror(-r));
@@ -185,6 +192,7 @@ int cmd_record(int argc, char **argv)
 		o.child_setup = sbx_child_setup;
 		o.child_arg = sb;
 	}
+	o.hash_output = hash_output;
 	rec = rec_new();
 	r = trace_run(&o, rec, &res);
 	if (sb && sbx_end(cp_steal_pointer(&sb), serr, sizeof(serr)) < 0) {
@@ -204,8 +212,7 @@ int cmd_record(int argc, char **argv)
 		int w = rec_save(rec, out);
 
 		if (w < 0) {
-			cli_error("%s: cannot write recording: %s", out,
-				  w == -ELOOP ? "is a symlink (refusing to write through it)" : strerror(-w));
+			cli_error("%s: cannot write recording: %s", out, cli_write_strerror(w));
 			return CP_EXIT_FAILURE;
 		}
 	}

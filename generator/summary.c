@@ -27,6 +27,7 @@ static const char *const docker_default_caps[] = {
 static const char *const unmeasurable_caps[][2] = {
 	{ "FSETID", "the kernel clears set-id bits silently instead of failing" },
 	{ "SYS_RESOURCE", "limits and reserves apply silently or fail with other errors" },
+	{ "BLOCK_SUSPEND", "EPOLLWAKEUP is ignored silently without it" },
 };
 
 static bool is_docker_cap(const char *c)

@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(
 	# build
-	gcc make pkg-config libseccomp-dev libcap-dev libelf-dev libcjson-dev
+	gcc make pkg-config libseccomp-dev libcap-dev libelf-dev libcjson-dev libmd-dev
 	# tests: unit tests, oracles and helpers the integration tests call
 	libcmocka-dev strace python3 python3-yaml bc iputils-ping libcap2-bin e2fsprogs util-linux
 	# hardening: sanitizers, fuzzing, analysers

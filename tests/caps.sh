@@ -36,7 +36,7 @@ cap_case() { # MODE EXPECTED
 	done
 	chmod 755 "$T"
 	case $mode in
-	chown | thread_chown | capget) touch "$T/f"; argv+=("$T/f") ;;
+	chown | thread_chown | capget | uid_dance) touch "$T/f"; argv+=("$T/f") ;;
 	dac_override | dac_read_search) touch "$T/f"; chmod 000 "$T/f"; argv+=("$T/f") ;;
 	fowner) touch "$T/f"; chown 65534:65534 "$T/f"; argv+=("$T/f") ;;
 	fsetid) touch "$T/f"; chown 65534:65534 "$T/f"; chmod 6777 "$T/f"; argv+=("$T/f") ;;

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -42,6 +43,8 @@ enum phase {
 	PH_LOWER, /* capset(eff) in flight after a candidate did not help */
 	PH_SETCAPS, /* capset replacing the program's own capset, at its entry */
 	PH_ADJUST, /* capset after exec or a uid change */
+	PH_PRERAISE, /* capset replacing a call at its entry, which then runs again (audit) */
+	PH_RERUN, /* that call running with the capability raised */
 };
 
 struct capeng_tc {
@@ -167,15 +170,13 @@ struct capdata {
 };
 
 /*
- * Make the tracee run capset(eff, prm, inh) on itself: the arguments go on
- * its stack below the red zone; rip points at a syscall instruction.
+ * Put capset(eff, prm, inh) arguments on the tracee's stack, below the red
+ * zone, and point the argument registers at them.
  */
-static int inject_capset(struct tracee *tc, const struct user_regs_struct *from, uint64_t rip, uint64_t eff,
-			 uint64_t prm, uint64_t inh)
+static int stage_capset(struct tracee *tc, struct user_regs_struct *regs, uint64_t eff, uint64_t prm, uint64_t inh)
 {
-	struct user_regs_struct regs = *from;
 	struct capdata cd = { 0 };
-	uint64_t addr = ((from->rsp - 512) & ~15ull) - sizeof(cd);
+	uint64_t addr = ((regs->rsp - 512) & ~15ull) - sizeof(cd);
 	int r;
 
 	cd.hdr.version = _LINUX_CAPABILITY_VERSION_3;
@@ -189,15 +190,44 @@ static int inject_capset(struct tracee *tc, const struct user_regs_struct *from,
 	r = poke(tc->pid, addr, &cd, sizeof(cd));
 	if (r < 0)
 		return r;
+	regs->orig_rax = SYS_capset;
+	regs->rdi = addr;
+	regs->rsi = addr + offsetof(struct capdata, data);
+	return 0;
+}
+
+/* Make the tracee run capset(eff, prm, inh) from a syscall instruction at rip. */
+static int inject_capset(struct tracee *tc, const struct user_regs_struct *from, uint64_t rip, uint64_t eff,
+			 uint64_t prm, uint64_t inh)
+{
+	struct user_regs_struct regs = *from;
+	int r = stage_capset(tc, &regs, eff, prm, inh);
+
+	if (r < 0)
+		return r;
 	regs.rip = rip;
-	regs.rax = regs.orig_rax = SYS_capset;
-	regs.rdi = addr;
-	regs.rsi = addr + offsetof(struct capdata, data);
+	regs.rax = SYS_capset;
 	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
 		return -errno;
 	if (ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
 		return -errno;
 	return 1;
+}
+
+/* At a seccomp stop: run capset(eff, prm, inh) in place of the call being entered. */
+static int inject_capset_entry(struct tracee *tc, const struct user_regs_struct *from, uint64_t eff, uint64_t prm,
+			       uint64_t inh)
+{
+	struct user_regs_struct regs = *from;
+	int r = stage_capset(tc, &regs, eff, prm, inh);
+
+	if (r < 0)
+		return r;
+	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
+		return -errno;
+	if (ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
+		return -errno;
+	return 0;
 }
 
 /* Set the tracee's registers and let it run on, re-sending held signals. */
@@ -468,6 +498,16 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 		return finish(tc, &regs);
 	case PH_ADJUST:
 		return finish(tc, &ce->saved);
+	case PH_PRERAISE:
+		regs = ce->saved;
+		regs.rip -= 2;
+		regs.rax = regs.orig_rax;
+		ce->phase = PH_RERUN;
+		if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0 || ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
+			return -errno;
+		return 1;
+	case PH_RERUN:
+		return finish(tc, NULL);
 	}
 	return 0;
 }
@@ -515,6 +555,76 @@ static bool own_thread(const struct tracee *tc, int pid)
 	return pid == 0 || pid == tc->pid;
 }
 
+/* ---- AUDIT_WRITE: refused in a netlink reply, not by the syscall ---- */
+
+/* nlmsg_type values kernel/audit.c (audit_netlink_ok) accepts only with CAP_AUDIT_WRITE. */
+static bool audit_user_type(uint16_t type)
+{
+	return type == 1005 /* AUDIT_USER */ || (type >= 1100 && type <= 1199) || (type >= 2100 && type <= 2999);
+}
+
+/* Borrow the tracee's descriptor (pidfd_getfd) to ask the socket its domain and protocol. */
+static bool is_audit_socket(pid_t pid, int fd)
+{
+	cp_autoclose int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	cp_autoclose int sfd = -1;
+	int domain = 0, proto = 0;
+	socklen_t len = sizeof(int);
+
+	if (pidfd < 0)
+		return false;
+	sfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (sfd < 0)
+		return false;
+	if (getsockopt(sfd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 || domain != AF_NETLINK)
+		return false;
+	len = sizeof(int);
+	return getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 && proto == 9; /* NETLINK_AUDIT */
+}
+
+/*
+ * A user audit message sent without AUDIT_WRITE is acknowledged with EPERM
+ * while sendto/sendmsg succeed, so a retry cannot see it. The kernel's rule
+ * is exact, though: such a message needs AUDIT_WRITE. Raise it before the
+ * send (capset in place of the call, then the call again) and record it.
+ */
+static int audit_check(struct tracer *t, struct tracee *tc, const char *name, bool *handled)
+{
+	const uint64_t bit = 1ull << CAP_AUDIT_WRITE;
+	uint64_t buf = 0;
+	struct {
+		uint32_t len;
+		uint16_t type;
+	} nlh;
+	struct realcaps rc;
+	struct capeng_tc *ce;
+
+	if (!(tc->virt_eff & bit))
+		return 0;
+	if (!strcmp(name, "sendto")) {
+		buf = tc->args[1];
+	} else {
+		uint64_t msg[7], iov[2];
+
+		if (peek(tc->pid, tc->args[1], msg, sizeof(msg)) < 0 || !msg[3] || peek(tc->pid, msg[2], iov, sizeof(iov)) < 0)
+			return 0;
+		buf = iov[0];
+	}
+	if (peek(tc->pid, buf, &nlh, sizeof(nlh)) < 0 || !audit_user_type(nlh.type))
+		return 0;
+	if (!is_audit_socket(tc->pid, (int)tc->args[0]) || read_realcaps(tc->pid, &rc) < 0)
+		return 0;
+	if ((rc.eff & bit) || !(rc.prm & bit))
+		return 0;
+	t->proven_caps |= bit;
+	record_cap(t, tc, CAP_AUDIT_WRITE, EPERM);
+	ce = begin(tc, PH_PRERAISE);
+	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+		return -errno;
+	*handled = true;
+	return inject_capset_entry(tc, &ce->saved, rc.eff | bit, rc.prm, rc.inh);
+}
+
 int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled)
 {
 	const char *name;
@@ -525,6 +635,8 @@ int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled)
 	if (!tc->caps_managed || tc->arch != SCMP_ARCH_X86_64)
 		return 0;
 	name = cp_syscall_name(tc->arch, tc->nr);
+	if (name && (!strcmp(name, "sendto") || !strcmp(name, "sendmsg")))
+		return audit_check(t, tc, name, handled);
 	if (!name || (strcmp(name, "capget") && strcmp(name, "capset")))
 		return 0;
 	if (peek(tc->pid, tc->args[0], &cd.hdr, sizeof(cd.hdr)) < 0)
@@ -587,34 +699,10 @@ int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled)
 		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
 			return -errno;
 		ce->saved = regs;
-		{
-			struct capdata real = { 0 };
-			uint64_t addr = ((regs.rsp - 512) & ~15ull) - sizeof(real);
-			uint64_t reff = wanted_eff(t, tc), rprm = tc->virt_prm, rinh = tc->virt_inh;
-
-			if (ret) {
-				reff = rc.eff;
-				rprm = rc.prm;
-				rinh = rc.inh;
-			}
-			real.hdr.version = _LINUX_CAPABILITY_VERSION_3;
-			real.data[0].effective = (uint32_t)reff;
-			real.data[0].permitted = (uint32_t)rprm;
-			real.data[0].inheritable = (uint32_t)rinh;
-			real.data[1].effective = (uint32_t)(reff >> 32);
-			real.data[1].permitted = (uint32_t)(rprm >> 32);
-			real.data[1].inheritable = (uint32_t)(rinh >> 32);
-			r = poke(tc->pid, addr, &real, sizeof(real));
-			if (r < 0)
-				return r;
-			regs.orig_rax = SYS_capset;
-			regs.rdi = addr;
-			regs.rsi = addr + offsetof(struct capdata, data);
-			if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
-				return -errno;
-		}
 		*handled = true;
-		return ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0 && errno != ESRCH ? -errno : 0;
+		if (ret)
+			return inject_capset_entry(tc, &regs, rc.eff, rc.prm, rc.inh);
+		return inject_capset_entry(tc, &regs, wanted_eff(t, tc), tc->virt_prm, tc->virt_inh);
 	}
 }
 

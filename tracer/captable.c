@@ -201,9 +201,8 @@ const int8_t *captable_candidates(const struct cp_captable_entry *e, int err)
 }
 
 /*
- * Capabilities whose absence no syscall reports as an error, so a run cannot
- * show them needed: FSETID (set-id bits are cleared silently), SYS_RESOURCE
- * (mostly ENOSPC/EDQUOT or a silently lower limit), BLOCK_SUSPEND (EPOLLWAKEUP
- * is ignored), AUDIT_WRITE (refused in a netlink reply, not by the syscall).
+ * Capabilities whose absence no syscall reports as an error cannot be found
+ * by retrying; the report lists them (generator/summary.c). AUDIT_WRITE is
+ * refused in a netlink reply rather than by the syscall, but its rule is
+ * exact, so capeng.c raises it for user audit messages (audit_check).
  */
-const int captable_not_measurable[] = { CAP_FSETID, CAP_SYS_RESOURCE, CAP_BLOCK_SUSPEND, CAP_AUDIT_WRITE, -1 };

@@ -15,6 +15,4 @@ const struct cp_captable_entry *captable_lookup(const char *syscall);
 /* The candidate list for errno err (EPERM or EACCES), or NULL. */
 const int8_t *captable_candidates(const struct cp_captable_entry *e, int err);
 
-extern const int captable_not_measurable[];
-
 #endif

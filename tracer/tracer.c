@@ -4,6 +4,7 @@
  * syscall, so a syscall costs one stop (PTRACE_EVENT_SECCOMP); the exit stop
  * is asked for (PTRACE_SYSCALL) only where the result matters.
  */
+#include "tracer/outcap.h"
 #include "tracer/tracee.h"
 #include "common/names.h"
 #include "common/util.h"
@@ -454,7 +455,9 @@ static int on_stop(struct tracer *t, pid_t pid, int status)
 
 	if (!tc)
 		tc = tracee_add(t, pid); /* a new child's stop can precede its parent's event */
-	if (capeng_busy(tc))
+	if (event == PTRACE_EVENT_EXEC)
+		capeng_forget(tc); /* a non-leader's exec replaced a leader the engine may have been driving */
+	else if (capeng_busy(tc))
 		return capeng_on_stop(t, tc, status);
 
 	if (sig == (SIGTRAP | 0x80))
@@ -527,10 +530,12 @@ static void fill_metadata(struct cp_rec *rec, const struct trace_opts *o)
 	rec->caps_traced = o->caps;
 }
 
-static noreturn void child_main(const struct trace_opts *o, int errfd)
+static noreturn void child_main(const struct trace_opts *o, int errfd, struct outcap *oc)
 {
 	int r;
 
+	if (outcap_child(oc) < 0)
+		_exit(125);
 	/* Wait here until the tracer has seized us. */
 	raise(SIGSTOP);
 	r = o->child_setup ? o->child_setup(o->child_arg) : trace_load_filter();
@@ -546,6 +551,7 @@ static noreturn void child_main(const struct trace_opts *o, int errfd)
 int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_result *res)
 {
 	struct tracer t = { .o = o, .rec = rec };
+	struct outcap oc = { .active = false };
 	int errpipe[2], st, r = 0, child_err = 0;
 	pid_t pid;
 	long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
@@ -557,6 +563,8 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	t.start_ns = cp_now_ns();
 	if (o->caps)
 		capeng_init(&t);
+	if (o->hash_output && (r = outcap_prepare(&oc)) < 0)
+		return r;
 	if (pipe2(errpipe, O_CLOEXEC) < 0)
 		return -errno;
 	got_signal = got_alarm = 0;
@@ -570,9 +578,10 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	}
 	if (pid == 0) {
 		close(errpipe[0]);
-		child_main(o, errpipe[1]);
+		child_main(o, errpipe[1], &oc);
 	}
 	close(errpipe[1]);
+	outcap_start(&oc);
 	if (waitpid(pid, &st, WSTOPPED) < 0 || !WIFSTOPPED(st) ||
 	    ptrace(PTRACE_SEIZE, pid, 0, (void *)opts) < 0) {
 		r = -errno ? -errno : -ECHILD;
@@ -623,6 +632,7 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	install_handlers(false);
 	if (r < 0)
 		kill_all(&t); /* our own failure: EXITKILL would do it too */
+	outcap_finish(&oc, rec);
 	progress(&t, true);
 	for (size_t b = 0; b < CP_ARRAY_SIZE(t.buckets); b++)
 		while (t.buckets[b])

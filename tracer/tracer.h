@@ -26,6 +26,7 @@ struct trace_opts {
 	const char *path; /* executable to run (see trace_resolve_command) */
 	bool caps; /* run the capability retry engine */
 	bool progress; /* live one-line progress on stderr */
+	bool hash_output; /* hash stdout into rec->output_sha256 (not when a terminal) */
 	/*
 	 * Runs in the child after the tracer has attached and before exec:
 	 * set user, capabilities, and load a seccomp filter whose every

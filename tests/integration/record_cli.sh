@@ -59,7 +59,7 @@ fi
 echo old >target
 ln -s target link.json
 "$CAPPROF" record -q -o link.json -- true 2>err; assert_eq "symlink output" 125 $?
-grep -q 'symlink' err || fail "symlink message: $(cat err)"
+grep -q 'symbolic link' err || fail "symlink message: $(cat err)"
 assert_eq "symlink target untouched" old "$(cat target)"
 "$CAPPROF" record -q -o nodir/x.json -- true 2>err; assert_eq "missing directory" 125 $?
 grep -q 'nodir/x.json' err || fail "missing-dir message must name the file: $(cat err)"
@@ -68,6 +68,22 @@ ls -a | grep -q '\.capprof\..*\.tmp' && fail "temporary file left behind"
 # No progress line when stderr is not a terminal.
 "$CAPPROF" record -o rec.json -- true 2>err
 [[ -s err ]] && fail "stderr not empty without a terminal: $(cat err)"
+
+# A process that outlives its parent is still traced, to its end; the exit
+# status is the first process's.
+"$CAPPROF" record -q -o orphan.json -- sh -c "(sleep 0.3; mkdir '$T/orphan-dir') & exit 4"
+assert_eq "exit status of the first process" 4 $?
+[[ -d $T/orphan-dir ]] || fail "the orphan did not finish before capprof exited"
+grep -q '"mkdir"' orphan.json || fail "the orphan's mkdir was not recorded"
+
+# On a terminal: a live progress line, and none with --quiet.
+if command -v script >/dev/null; then
+	script -qec "$CAPPROF record -o tty.json -- sh -c 'sleep 0.3; ls / >/dev/null; sleep 0.3'" /dev/null >tty.out </dev/null
+	grep -aEq 'capprof: [0-9]+ processes, [0-9]+ syscalls, [0-9]+ distinct, [0-9.]+s' tty.out ||
+		fail "no progress line on a terminal: $(cat -v tty.out)"
+	script -qec "$CAPPROF record -q -o tty.json -- sh -c 'sleep 0.3'" /dev/null >tty.out </dev/null
+	grep -aq 'syscalls' tty.out && fail "--quiet still shows progress: $(cat -v tty.out)"
+fi
 
 # SIGTERM to capprof: forwarded, workload ends, recording marked incomplete.
 "$CAPPROF" record -q -o term.json -- sleep 30 &
@@ -90,4 +106,14 @@ rc=$?
 ((SECONDS - start < 20)) || fail "workload ignoring SIGHUP was not killed after the grace period"
 [[ $rc -ne 0 ]] || fail "exit status 0 after a forced kill"
 python3 -c 'import json,sys; sys.exit(json.load(open("hup.json"))["complete"] is not False)' || fail "hup recording not marked incomplete"
+# Output hash: the recorded SHA-256 is that of what the workload printed; the
+# output still reaches capprof's stdout unchanged; a closed reader gives SIGPIPE.
+out=$("$CAPPROF" record -q -o out.json -- sh -c 'echo hello; seq 1 50000')
+want=$( (echo hello; seq 1 50000) | sha256sum | cut -d' ' -f1)
+assert_eq "output passed through" "$want" "$(printf '%s\n' "$out" | sha256sum | cut -d' ' -f1)"
+assert_eq "output hash recorded" "$want" "$(python3 -c 'import json; print(json.load(open("out.json"))["output"]["sha256"])')"
+"$CAPPROF" record -q -o yes.json -- yes | head -1 >/dev/null
+assert_eq "yes | head under capprof" 141 "${PIPESTATUS[0]}"
+"$CAPPROF" record -q --no-output-hash -o nohash.json -- echo x >/dev/null
+grep -q '"output"' nohash.json && fail "--no-output-hash still recorded a hash"
 echo ok

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -160,6 +161,43 @@ static int do_sys_resource(void)
 	return check(setrlimit(RLIMIT_NOFILE, &rl), "raise the hard NOFILE limit");
 }
 
+/*
+ * A user message to the audit subsystem, as login and sshd send. The kernel
+ * refuses it without AUDIT_WRITE in the netlink acknowledgement, not in the
+ * syscall's return value.
+ */
+static int do_audit_write(void)
+{
+	struct {
+		struct nlmsghdr h;
+		char text[64];
+	} req = { 0 };
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+		char pad[256];
+	} ack;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	int s = socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+
+	if (s < 0)
+		return check(-1, "audit socket");
+	strcpy(req.text, "capprof audit_write test");
+	req.h.nlmsg_len = (uint32_t)NLMSG_LENGTH(strlen(req.text) + 1);
+	req.h.nlmsg_type = 1112; /* AUDIT_USER_MSG */
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.h.nlmsg_seq = 1;
+	if (sendto(s, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return check(-1, "send audit message");
+	if (recv(s, &ack, sizeof(ack), 0) < 0)
+		return check(-1, "receive audit ack");
+	if (ack.h.nlmsg_type == NLMSG_ERROR && ack.e.error) {
+		errno = -ack.e.error;
+		return check(-1, "audit user message");
+	}
+	return check(0, "audit user message");
+}
+
 /* Fails with EACCES even for root with every capability: a read-only sysctl. */
 static int do_denied(void) { return check(open("/proc/sys/kernel/osrelease", O_WRONLY), "open a read-only sysctl for write") ? 3 : 0; }
 
@@ -198,10 +236,25 @@ static int do_capget(void)
 	return chown(arg, 65534, 65534) == 0 ? 1 : check(0, "chown refused after dropping CHOWN");
 }
 
+/*
+ * Leave euid 0 (SETUID) and come back through the saved uid: the kernel
+ * raises the effective set to the permitted one again, so the chown after it
+ * only shows CHOWN if capprof lowered the set again.
+ */
+static int do_uid_dance(void)
+{
+	if (check(setresuid(65534, 65534, 0), "setresuid to nobody, saved uid 0"))
+		return 1;
+	if (check(setresuid(0, 0, 0), "setresuid back to root"))
+		return 1;
+	return do_chown();
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
 } modes[] = {
+	{ "uid_dance", do_uid_dance },
 	{ "chown", do_chown },
 	{ "dac_override", do_dac_override },
 	{ "dac_read_search", do_dac_read_search },
@@ -226,6 +279,7 @@ static const struct {
 	{ "linux_immutable", do_linux_immutable },
 	{ "sys_resource", do_sys_resource },
 	{ "denied", do_denied },
+	{ "audit_write", do_audit_write },
 	{ "thread_chown", do_thread_chown },
 	{ "capget", do_capget },
 };
