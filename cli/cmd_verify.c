@@ -3,9 +3,12 @@
  * capprof verify: re-run the recorded command enforced under a profile and a
  * capability set, traced, with the filter's deny actions turned into
  * RET_TRACE so that every denial is seen (the workload still gets the
- * profile's errno). Pass: no denial and the recorded exit status.
+ * profile's errno). Without --profile, the profile and capabilities are the
+ * ones `capprof emit --docker` and `emit --caps` make from the recording.
+ * Pass: no denial, the recorded exit status and the recorded output hash.
  * --minimize drops each capability in turn and marks it required or
- * tolerated in the recording.
+ * tolerated in the recording; --minimize=syscalls drops each allowed
+ * syscall in turn and reports those the workload did not need.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,24 +22,37 @@
 #include "cli/cli.h"
 #include "common/names.h"
 #include "common/recording.h"
+#include "common/util.h"
 #include "enforce/caps.h"
 #include "enforce/profile.h"
+#include "generator/gen.h"
 #include "tracer/tracer.h"
 
 static void usage(FILE *f)
 {
-	fputs("Usage: capprof verify [-i FILE] --profile JSON [--cap-add CAP]... [--minimize] [-- CMD [ARG]...]\n"
-	      "Re-run the recorded command (or CMD) in the recorded directory, enforced under the\n"
-	      "profile and capabilities and traced: report every denied syscall and whether the\n"
-	      "outcome matches the recording.\n\n"
+	fputs("Usage: capprof verify [-i FILE] [--profile JSON] [--cap-add CAP]... [--minimize[=caps|syscalls|all]]\n"
+	      "                      [--runtime runc|crun|none] [--nnp] [--no-args] [--ignore-output] [-o FILE]\n"
+	      "                      [-- CMD [ARG]...]\n"
+	      "Re-run the recorded command (or CMD) in the recorded directory as the recorded user,\n"
+	      "enforced under the profile and capabilities and traced: report every denied syscall and\n"
+	      "whether the outcome (exit status, output) matches the recording.\n\n"
 	      "  -i, --input FILE          the recording (default capprof.json)\n"
-	      "  -p, --profile JSON        the Docker seccomp profile to verify\n"
-	      "  -c, --cap-add CAP         capability to grant (default: those the recording used)\n"
+	      "  -p, --profile JSON        the Docker seccomp profile to verify (default: the one\n"
+	      "                            'capprof emit --docker' makes from the recording)\n"
+	      "  -c, --cap-add CAP         capability to grant (default: 'capprof emit --caps')\n"
+	      "      --runtime NAME        deriving the profile: as emit --runtime (default runc when\n"
+	      "                            its data is installed, else none)\n"
+	      "      --nnp, --no-args      deriving the profile: as emit --nnp, --no-args\n"
 	      "  -n, --no-new-privileges   set no_new_privs (default: when no set-id or file-capability\n"
 	      "                            binary ran in the recording)\n"
 	      "      --new-privileges      do not set no_new_privs\n"
-	      "  -m, --minimize            drop each granted capability in turn, re-run, and mark it\n"
-	      "                            required or tolerated in the recording (rewritten atomically)\n"
+	      "      --ignore-output       do not compare the output hash with the recording's\n"
+	      "  -m, --minimize[=WHAT]     caps (the default): drop each granted capability in turn and\n"
+	      "                            mark it required or tolerated in the recording (rewritten\n"
+	      "                            atomically); syscalls: drop each allowed syscall the workload\n"
+	      "                            made in turn and report those not needed; all: both\n"
+	      "  -o, --output FILE         write the profile verified (after --minimize=syscalls, the\n"
+	      "                            reduced one) to FILE\n"
 	      "  -h, --help                this help\n\n"
 	      "Exit status: 0 pass, 1 fail, 125 error. See docs/run-verify.md.\n",
 	      f);
@@ -63,16 +79,26 @@ static int child_setup(void *arg)
 }
 
 struct verify {
-	const struct enf_profile *prof;
+	const struct cp_rec *rec;
+	const char *text; /* the profile's JSON: each run parses it afresh */
+	size_t len;
+	const struct enf_profile *prof; /* parsed once, for the fix hints */
 	char *const *argv;
 	const char *path;
 	struct enf_user user;
 	bool nnp;
+	bool ignore_output;
+};
+
+/* Names a run leaves out of the profile's allow rules (--minimize=syscalls). */
+struct drop {
+	const char **v;
+	size_t n;
 };
 
 struct outcome {
 	int exit_code;
-	struct cp_rec *rec; /* denials in rec->denied */
+	struct cp_rec *rec; /* denials in rec->denied, output hash */
 };
 
 static void ctx_releasep(scmp_filter_ctx *c)
@@ -81,23 +107,35 @@ static void ctx_releasep(scmp_filter_ctx *c)
 		seccomp_release(*c);
 }
 
-static int run_once(const struct verify *v, uint64_t caps, struct outcome *out)
+static int run_once(const struct verify *v, uint64_t caps, const struct drop *drop, struct outcome *out)
 {
 	struct enf_compile_opts co = { .caps = caps, .trace_denials = true };
 	cp_cleanup(ctx_releasep) scmp_filter_ctx ctx = NULL;
+	cp_autoprofile *prof = NULL;
 	struct child_arg ca = { .caps = caps, .user = &v->user, .nnp = v->nnp };
-	struct trace_opts o = { .argv = v->argv, .path = v->path, .child_setup = child_setup, .child_arg = &ca };
+	struct trace_opts o = {
+		.argv = v->argv, .path = v->path, .child_setup = child_setup, .child_arg = &ca, .hash_output = true
+	};
 	struct trace_result res = { 0 };
 	char err[512];
 	int r;
 
-	r = enf_profile_compile(v->prof, &co, &ctx, err, sizeof(err));
+	r = enf_profile_parse(v->text, v->len, &prof, err, sizeof(err));
+	if (r < 0) {
+		cli_error("verify: profile: %s", err);
+		return r;
+	}
+	for (size_t i = 0; drop && i < drop->n; i++)
+		enf_profile_remove_name(prof, drop->v[i]);
+	r = enf_profile_compile(prof, &co, &ctx, err, sizeof(err));
 	if (r < 0) {
 		cli_error("verify: profile: %s", err);
 		return r;
 	}
 	ca.filter = ctx;
 	out->rec = rec_new();
+	/* Our report and the workload's copied output share stdout: keep their order. */
+	fflush(stdout);
 	r = trace_run(&o, out->rec, &res);
 	if (r < 0) {
 		cli_error("verify: tracing failed: %s", strerror(-r));
@@ -107,14 +145,75 @@ static int run_once(const struct verify *v, uint64_t caps, struct outcome *out)
 	return 0;
 }
 
-/* Denials that fail a run: an ENOSYS a rule asks for is glibc's probe-and-fall-back. */
-static size_t hard_denials(const struct cp_rec *r)
+static bool dropped(const struct drop *drop, const char *name)
+{
+	for (size_t i = 0; drop && i < drop->n; i++)
+		if (!strcmp(drop->v[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * Denials that fail a run: not an ENOSYS (glibc's probe-and-fall-back), and
+ * not of a name --minimize=syscalls took out on purpose (whether the
+ * workload copes with that shows in its exit status and output).
+ */
+static size_t hard_denials(const struct cp_rec *r, const struct drop *drop, const char **first)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < r->ndenied; i++)
-		n += r->denied[i].err != ENOSYS;
+	for (size_t i = 0; i < r->ndenied; i++) {
+		if (r->denied[i].err == ENOSYS || dropped(drop, r->denied[i].syscall))
+			continue;
+		if (!n && first)
+			*first = r->denied[i].syscall;
+		n++;
+	}
 	return n;
+}
+
+/* How the output compares: 1 same, 0 differs, -1 not compared (why in *why). */
+static int output_same(const struct verify *v, const struct cp_rec *run, const char **why)
+{
+	if (v->ignore_output) {
+		*why = "--ignore-output";
+		return -1;
+	}
+	if (!v->rec->output_sha256) {
+		*why = "the recording has no output hash (its stdout was a terminal, or record --no-output-hash)";
+		return -1;
+	}
+	if (!run->output_sha256) {
+		*why = "stdout is a terminal";
+		return -1;
+	}
+	return strcmp(v->rec->output_sha256, run->output_sha256) == 0 &&
+	       v->rec->output_bytes == run->output_bytes;
+}
+
+static bool same_outcome(const struct verify *v, const struct outcome *o, const struct drop *drop)
+{
+	const char *why;
+
+	return o->exit_code == v->rec->exit_code && output_same(v, o->rec, &why) != 0 &&
+	       !hard_denials(o->rec, drop, NULL);
+}
+
+/* Why a run's outcome is not the recorded one, in a few words. */
+static void outcome_reason(const struct verify *v, const struct outcome *o, const struct drop *drop, char *buf,
+			   size_t len)
+{
+	const char *first = NULL, *why;
+	size_t n = hard_denials(o->rec, drop, &first);
+
+	if (o->exit_code != v->rec->exit_code)
+		snprintf(buf, len, "exit %d, recorded %d", o->exit_code, v->rec->exit_code);
+	else if (!output_same(v, o->rec, &why))
+		snprintf(buf, len, "output differs");
+	else if (n)
+		snprintf(buf, len, "%zu denial%s, first %s", n, n == 1 ? "" : "s", first);
+	else
+		snprintf(buf, len, "same outcome");
 }
 
 static void print_denial(const struct verify *v, const struct cp_evidence *d)
@@ -160,11 +259,6 @@ static void print_denials(const struct verify *v, const struct cp_rec *r)
 	}
 }
 
-static bool same_outcome(const struct cp_rec *rec, const struct outcome *o)
-{
-	return o->exit_code == rec->exit_code && !hard_denials(o->rec);
-}
-
 static void print_missing_caps(const struct cp_rec *rec, uint64_t caps, bool outcome_same)
 {
 	for (int c = 0; c < CP_MAX_CAP; c++) {
@@ -183,24 +277,43 @@ static void print_missing_caps(const struct cp_rec *rec, uint64_t caps, bool out
 	}
 }
 
-static int minimize(const struct verify *v, struct cp_rec *rec, uint64_t caps, const char *input)
+static void print_output(const struct verify *v, const struct cp_rec *run)
+{
+	const char *why;
+	int same = output_same(v, run, &why);
+
+	if (same < 0)
+		printf("  output: not compared (%s)\n", why);
+	else if (same)
+		printf("  output: same as recorded (sha256 %.16s..., %llu bytes)\n", run->output_sha256,
+		       (unsigned long long)run->output_bytes);
+	else
+		printf("  output: differs: sha256 %.16s... %llu bytes, recorded %.16s... %llu bytes "
+		       "(--ignore-output if the output varies from run to run)\n",
+		       run->output_sha256, (unsigned long long)run->output_bytes, v->rec->output_sha256,
+		       (unsigned long long)v->rec->output_bytes);
+}
+
+static int minimize_caps(const struct verify *v, struct cp_rec *rec, uint64_t caps, const char *input)
 {
 	int changed = 0, r;
+	char why[256];
 
+	printf("verify: minimizing capabilities:\n");
 	for (int c = 0; c < CP_MAX_CAP; c++) {
 		struct outcome o = { 0 };
 		bool same;
 
 		if (!(caps & (1ull << c)))
 			continue;
-		r = run_once(v, caps & ~(1ull << c), &o);
+		r = run_once(v, caps & ~(1ull << c), NULL, &o);
 		if (r < 0) {
 			rec_free(o.rec);
 			return r;
 		}
-		same = same_outcome(rec, &o);
-		printf("  %-18s %s (exit %d%s)\n", cp_cap_name(c), same ? "tolerated" : "required", o.exit_code,
-		       hard_denials(o.rec) ? ", denials" : "");
+		same = same_outcome(v, &o, NULL);
+		outcome_reason(v, &o, NULL, why, sizeof(why));
+		printf("  %-18s %s (%s)\n", cp_cap_name(c), same ? "tolerated" : "required", why);
 		rec_free(o.rec);
 		if (rec->caps[c].hits) {
 			rec->caps[c].verdict = same ? CP_VERDICT_TOLERATED : CP_VERDICT_REQUIRED;
@@ -218,13 +331,119 @@ static int minimize(const struct verify *v, struct cp_rec *rec, uint64_t caps, c
 	return 0;
 }
 
-static bool wants_new_privs(const struct cp_rec *rec)
+static int cmp_str(const void *a, const void *b)
 {
-	for (size_t i = 0; i < rec->nexes; i++)
-		if (rec->exes[i].setuid || rec->exes[i].setgid || rec->exes[i].file_caps)
-			return true;
-	return false;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
+
+/* Syscalls the workload made (any architecture) that the profile allows: sorted, unique. */
+static size_t minimize_candidates(const struct verify *v, uint64_t caps, const char ***out)
+{
+	cp_autorec *allowed = NULL;
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	enf_profile_to_rec(v->prof, &caps, &allowed);
+	for (size_t ai = 0; ai < v->rec->narch; ai++) {
+		const struct cp_arch *a = &v->rec->arch[ai];
+		const struct cp_arch *pa = rec_arch_find(allowed, a->token);
+
+		for (uint32_t nr = 0; nr < a->nsys; nr++) {
+			const char *name = a->sys[nr] ? cp_syscall_name(a->token, nr) : NULL;
+			const struct cp_sys *ps = pa ? rec_sys_get(pa, nr) : NULL;
+			bool dup = false;
+
+			if (!name || !ps || !ps->count)
+				continue;
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = !strcmp(names[i], name);
+			if (dup)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				names = cp_xreallocarray(names, cap, sizeof(*names));
+			}
+			names[n++] = name;
+		}
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	*out = names;
+	return n;
+}
+
+/*
+ * Drop each candidate in turn on top of those already found unneeded; keep
+ * it dropped when the outcome is still the recorded one. The names kept out
+ * are returned in *drop.
+ */
+static int minimize_syscalls(const struct verify *v, uint64_t caps, struct drop *drop)
+{
+	cp_autofree const char **cand = NULL;
+	size_t n = minimize_candidates(v, caps, &cand);
+	char why[256];
+	int r;
+
+	drop->v = cp_xcalloc(n + 1, sizeof(*drop->v));
+	drop->n = 0;
+	printf("verify: minimizing syscalls (%zu the workload made and the profile allows):\n", n);
+	for (size_t i = 0; i < n; i++) {
+		struct outcome o = { 0 };
+		bool same;
+
+		/* The filter is loaded before the workload's own exec: that one always runs. */
+		if (!strcmp(cand[i], "execve")) {
+			printf("  %-22s needed (the workload is started with it under the filter)\n", cand[i]);
+			continue;
+		}
+		drop->v[drop->n++] = cand[i];
+		r = run_once(v, caps, drop, &o);
+		if (r < 0) {
+			rec_free(o.rec);
+			return r;
+		}
+		same = same_outcome(v, &o, drop);
+		outcome_reason(v, &o, drop, why, sizeof(why));
+		printf("  %-22s %s (%s)\n", cand[i], same ? "not needed" : "needed", why);
+		rec_free(o.rec);
+		if (!same)
+			drop->n--;
+	}
+	printf("verify: syscalls not needed (%zu):", drop->n);
+	for (size_t i = 0; i < drop->n; i++)
+		printf(" %s", drop->v[i]);
+	printf("\n");
+	return 0;
+}
+
+/* The derived policy without the dropped names, rendered as emit --docker would. */
+static char *policy_without(struct gen_policy *p, const struct drop *drop)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct gen_rule *r = &p->rules[i];
+		size_t m = 0;
+
+		for (size_t n = 0; n < r->nnames; n++) {
+			if (r->allow && dropped(drop, r->names[n]))
+				free(r->names[n]);
+			else
+				r->names[m++] = r->names[n];
+		}
+		r->nnames = m;
+		if (!m) {
+			free(r->names);
+			free(r->comment);
+			continue;
+		}
+		p->rules[k++] = *r;
+	}
+	p->nrules = k;
+	return gen_docker_json(p);
+}
+
+enum { O_RUNTIME = 256, O_NNP_ONLY, O_NO_ARGS, O_IGNORE_OUTPUT };
 
 int cmd_verify(int argc, char **argv)
 {
@@ -234,26 +453,35 @@ int cmd_verify(int argc, char **argv)
 		{ "cap-add", required_argument, NULL, 'c' },
 		{ "no-new-privileges", no_argument, NULL, 'n' },
 		{ "new-privileges", no_argument, NULL, 'N' },
-		{ "minimize", no_argument, NULL, 'm' },
+		{ "minimize", optional_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "runtime", required_argument, NULL, O_RUNTIME },
+		{ "nnp", no_argument, NULL, O_NNP_ONLY },
+		{ "no-args", no_argument, NULL, O_NO_ARGS },
+		{ "ignore-output", no_argument, NULL, O_IGNORE_OUTPUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *input = "capprof.json", *profile = NULL;
+	const char *input = "capprof.json", *profile = NULL, *output = NULL, *runtime = NULL;
 	cp_autofree char **capnames = NULL;
-	cp_autofree char *path = NULL, *abs_input = NULL;
+	cp_autofree char *path = NULL, *abs_input = NULL, *text = NULL, *abs_output = NULL;
 	cp_autoprofile *prof = NULL;
 	cp_autorec *rec = NULL;
+	struct gen_opts go = { .format = GEN_DOCKER };
+	struct gen_runtime *rt = NULL;
+	struct gen_policy *pol = NULL;
 	struct verify v = { 0 };
 	struct outcome o = { 0 };
-	size_t ncaps = 0;
+	struct drop drop = { 0 };
+	size_t ncaps = 0, len = 0;
 	uint64_t caps = 0;
-	int nnp = -1, c, r, ret;
-	bool min = false, caps_given = false, pass;
-	char err[512];
+	int nnp = -1, c, r, ret = CP_EXIT_FAILURE;
+	bool min_caps = false, min_sys = false, caps_given = false, pass;
+	char err[1024];
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+i:p:c:nmh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+i:p:c:nm::o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
@@ -273,22 +501,45 @@ int cmd_verify(int argc, char **argv)
 			nnp = 0;
 			break;
 		case 'm':
-			min = true;
+			if (!optarg || !strcmp(optarg, "caps")) {
+				min_caps = true;
+			} else if (!strcmp(optarg, "syscalls")) {
+				min_sys = true;
+			} else if (!strcmp(optarg, "all")) {
+				min_caps = min_sys = true;
+			} else {
+				cli_error("verify: --minimize=%s: expected caps, syscalls or all", optarg);
+				return CP_EXIT_FAILURE;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case O_RUNTIME:
+			runtime = optarg;
+			break;
+		case O_NNP_ONLY:
+			go.nnp_only = true;
+			break;
+		case O_NO_ARGS:
+			go.no_args = true;
+			break;
+		case O_IGNORE_OUTPUT:
+			v.ignore_output = true;
 			break;
 		case 'h':
 			usage(stdout);
 			return CP_EXIT_OK;
 		default:
-			if (optopt && strchr("ipc", optopt))
+			if (optopt && strchr("ipco", optopt))
 				cli_error("verify: option \"%s\" needs an argument", argv[optind - 1]);
 			else
 				cli_error("verify: unknown option \"%s\" (try 'capprof verify --help')", argv[optind - 1]);
 			return CP_EXIT_FAILURE;
 		}
 	}
-	if (!profile) {
-		/* Deriving one needs the generator (emit --docker); until then, name it. */
-		cli_error("verify: --profile JSON is required (make one with 'capprof emit --docker -o JSON')");
+	if (profile && (runtime || go.nnp_only || go.no_args)) {
+		cli_error("verify: --runtime, --nnp and --no-args shape a derived profile; not with --profile");
 		return CP_EXIT_FAILURE;
 	}
 	r = rec_load(input, &rec, err, sizeof(err));
@@ -296,41 +547,77 @@ int cmd_verify(int argc, char **argv)
 		cli_error("%s: %s", input, err);
 		return CP_EXIT_FAILURE;
 	}
-	r = enf_profile_load(profile, &prof, err, sizeof(err));
+	if (profile) {
+		r = cp_read_file(profile, ENF_MAX_PROFILE, &text, &len);
+		if (r < 0) {
+			cli_error("%s: %s", profile, r == -EFBIG ? "too large for a seccomp profile" : strerror(-r));
+			return CP_EXIT_FAILURE;
+		}
+	} else {
+		/* As `capprof emit --docker [--runtime R] [--nnp] [--no-args]` would. */
+		r = runtime && !strcmp(runtime, "none") ? 0 : gen_runtime_load(runtime ? runtime : "runc", &rt, err, sizeof(err));
+		if (r == -ENOENT && !runtime) {
+			printf("verify: runtime-runc.json not found: deriving the profile as 'emit --runtime none' "
+			       "(the runtime's own calls do not run here)\n");
+		} else if (r < 0) {
+			cli_error("verify: --runtime %s: %s", runtime, err);
+			return CP_EXIT_FAILURE;
+		}
+		go.runtime = rt;
+		gen_policy_build(rec, &go, &pol);
+		text = gen_docker_json(pol);
+		len = strlen(text);
+		printf("verify: profile derived from %s as 'capprof emit --docker --runtime %s%s%s'\n", input,
+		       rt ? rt->name : "none", go.nnp_only ? " --nnp" : "", go.no_args ? " --no-args" : "");
+	}
+	r = enf_profile_parse(text, len, &prof, err, sizeof(err));
 	if (r < 0) {
-		cli_error("%s: %s", profile, err);
-		return CP_EXIT_FAILURE;
+		cli_error("%s: %s", profile ? profile : "derived profile", err);
+		goto out;
 	}
 	if (caps_given) {
 		r = enf_caps_parse(capnames, ncaps, &caps, err, sizeof(err));
 		if (r < 0) {
 			cli_error("verify: %s", err);
-			return CP_EXIT_FAILURE;
+			goto out;
 		}
 	} else {
-		for (int k = 0; k < CP_MAX_CAP; k++)
-			if (rec->caps[k].hits)
-				caps |= 1ull << k;
+		/* As `capprof emit --caps` would. */
+		const char *names[CP_MAX_CAP];
+		size_t n = gen_caps(rec, names);
+
+		for (size_t k = 0; k < n; k++)
+			caps |= 1ull << cp_cap_parse(names[k]);
 	}
 	v.argv = optind < argc ? argv + optind : rec->argv;
 	if (!v.argv || !v.argv[0]) {
 		cli_error("%s: no recorded command (give one after --)", input);
-		return CP_EXIT_FAILURE;
+		goto out;
 	}
-	/* The recording is rewritten after we chdir to the recorded directory. */
+	/* The recording (and -o) are written after we chdir to the recorded directory. */
 	abs_input = realpath(input, NULL);
 	if (!abs_input) {
 		cli_error("%s: %s", input, strerror(errno));
-		return CP_EXIT_FAILURE;
+		goto out;
+	}
+	if (output && output[0] != '/') {
+		cp_autofree char *cwd = getcwd(NULL, 0);
+
+		if (!cwd) {
+			cli_error("verify: current directory: %s", strerror(errno));
+			goto out;
+		}
+		abs_output = cp_xasprintf("%s/%s", cwd, output);
+		output = abs_output;
 	}
 	if (rec->cwd && chdir(rec->cwd) < 0) {
 		cli_error("%s: recorded directory %s: %s", input, rec->cwd, strerror(errno));
-		return CP_EXIT_FAILURE;
+		goto out;
 	}
 	r = trace_resolve_command(v.argv[0], &path);
 	if (r < 0) {
 		cli_error("%s: %s", v.argv[0], r == -ENOENT ? "command not found" : strerror(-r));
-		return CP_EXIT_FAILURE;
+		goto out;
 	}
 	/* Same user as the recording. */
 	if (rec->uid != geteuid()) {
@@ -338,38 +625,57 @@ int cmd_verify(int argc, char **argv)
 
 		if (enf_user_parse(spec, &v.user, err, sizeof(err)) < 0) {
 			cli_error("verify: recorded user: %s", err);
-			return CP_EXIT_FAILURE;
+			goto out;
 		}
 	}
+	v.rec = rec;
+	v.text = text;
+	v.len = len;
 	v.prof = prof;
 	v.path = path;
-	v.nnp = nnp >= 0 ? nnp : !wants_new_privs(rec);
+	v.nnp = nnp >= 0 ? nnp : gen_nnp_ok(rec);
 
-	r = run_once(&v, caps, &o);
-	if (r < 0) {
-		rec_free(o.rec);
-		enf_user_free(&v.user);
-		return CP_EXIT_FAILURE;
-	}
-	pass = same_outcome(rec, &o);
+	r = run_once(&v, caps, NULL, &o);
+	if (r < 0)
+		goto out;
+	pass = same_outcome(&v, &o, NULL);
 	printf("verify: %s: exit status %d (recorded %d), %zu denial%s\n", pass ? "PASS" : "FAIL", o.exit_code,
 	       rec->exit_code, o.rec->ndenied, o.rec->ndenied == 1 ? "" : "s");
+	print_output(&v, o.rec);
 	print_denials(&v, o.rec);
 	print_missing_caps(rec, caps, pass);
-	if (rec->output_sha256)
-		printf("  note: the recording has an output hash; this verify compares exit status and denials only\n");
 	ret = pass ? CP_EXIT_OK : CP_EXIT_DIFFERS;
-	rec_free(o.rec);
-	if (min) {
-		if (!pass) {
-			printf("verify: --minimize skipped: the full capability set does not pass\n");
+	if ((min_caps || min_sys) && !pass) {
+		printf("verify: --minimize skipped: the profile and capabilities do not pass\n");
+	} else {
+		if (min_caps && minimize_caps(&v, rec, caps, abs_input) < 0)
+			ret = CP_EXIT_FAILURE;
+		if (ret != CP_EXIT_FAILURE && min_sys && minimize_syscalls(&v, caps, &drop) < 0)
+			ret = CP_EXIT_FAILURE;
+	}
+	if (output && ret != CP_EXIT_FAILURE) {
+		cp_autofree char *reduced = NULL;
+
+		if (drop.n && pol) {
+			reduced = policy_without(pol, &drop);
+		} else if (drop.n) {
+			printf("verify: %s gets the profile as given: remove the names above from %s yourself\n",
+			       output, profile);
+		}
+		r = cp_write_atomic(output, reduced ? reduced : text, reduced ? strlen(reduced) : len, 0644);
+		if (r < 0) {
+			cli_error("%s: %s", output, strerror(-r));
+			ret = CP_EXIT_FAILURE;
 		} else {
-			printf("verify: minimizing capabilities:\n");
-			if (minimize(&v, rec, caps, abs_input) < 0)
-				ret = CP_EXIT_FAILURE;
+			printf("verify: profile written to %s\n", output);
 		}
 	}
+out:
+	rec_free(o.rec);
+	free(drop.v);
 	enf_user_free(&v.user);
+	gen_policy_free(pol);
+	gen_runtime_free(rt);
 	fflush(stdout);
 	return ret;
 }

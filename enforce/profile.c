@@ -899,75 +899,121 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 	return 0;
 }
 
-/* Mark the syscalls of one architecture; unconditional wins over conditions. */
-static void rec_rule(struct cp_arch *a, const struct enf_rule *rule, bool *uncond, size_t nuncond)
+#define ENF_MAX_NR 4096 /* above every syscall number of every arch (x32 bit stripped) */
+
+/* Does a rule's action fail the call with ENOSYS (a probe the caller falls back from)? */
+static bool is_enosys(const struct enf_action *a)
+{
+	return a->kind == ENF_ACT_ERRNO && a->ret == ENOSYS;
+}
+
+/*
+ * Add one allowing rule to the view of one architecture. Per argument, the
+ * union over rules: an EQ condition adds its value; any other operator, or
+ * no condition on that argument, means any value (overflow). A rule that
+ * compares args[0] and another that compares args[1] thus give "any" on
+ * both, which over-states what the profile allows but never under-states it.
+ */
+static void rec_rule(struct cp_arch *a, const struct enf_rule *rule)
 {
 	for (size_t n = 0; n < rule->nnames; n++) {
 		int nr = cp_syscall_nr(a->token, rule->names[n]);
+		bool eq[CP_NARGS] = { false }, other[CP_NARGS] = { false };
 		struct cp_sys *s;
 
-		if (nr < 0)
+		if (nr < 0 || nr >= ENF_MAX_NR)
 			continue;
 		s = rec_sys(a, (uint32_t)nr);
-		if (!rule->nargs && (size_t)nr < nuncond)
-			uncond[nr] = true;
+		s->count = 1;
 		for (size_t i = 0; i < rule->nargs; i++) {
 			const struct enf_arg *g = &rule->args[i];
 
-			if (g->op == SCMP_CMP_EQ)
+			if (g->op == SCMP_CMP_EQ) {
 				rec_valset_add(&s->vals[g->index], g->value);
-			else
-				/* Not a list of values: mark the argument as open-ended. */
-				s->vals[g->index].overflow = true;
+				eq[g->index] = true;
+			} else {
+				other[g->index] = true;
+			}
 		}
+		for (int k = 0; k < CP_NARGS; k++)
+			if (other[k] || !eq[k])
+				s->vals[k].overflow = true;
 	}
 }
 
-#define ENF_MAX_NR 4096 /* above every syscall number of every arch (x32 bit stripped) */
+/* A name the profile fails with ENOSYS: present with count 0 unless allowed. */
+static void rec_enosys(struct cp_arch *a, const struct enf_rule *rule)
+{
+	for (size_t n = 0; n < rule->nnames; n++) {
+		int nr = cp_syscall_nr(a->token, rule->names[n]);
 
-int enf_profile_to_rec(const struct enf_profile *p, struct cp_rec **out)
+		if (nr >= 0 && nr < ENF_MAX_NR)
+			rec_sys(a, (uint32_t)nr);
+	}
+}
+
+/* Does a rule apply to a holder of *caps (NULL: any capabilities), kernel conditions met? */
+static bool rec_rule_applies(const struct enf_rule *r, uint32_t arch, const uint64_t *caps)
+{
+	if (!rule_applies(r, arch, NULL, 0, 0))
+		return false;
+	if (!caps)
+		return true;
+	if (r->exc.has_caps && (*caps & r->exc.caps))
+		return false;
+	return !r->inc.has_caps || (!r->inc.caps_unknown && (*caps & r->inc.caps) == r->inc.caps);
+}
+
+int enf_profile_to_rec(const struct enf_profile *p, const uint64_t *caps, struct cp_rec **out)
 {
 	cp_autorec *rec = rec_new();
 	uint32_t arches[CP_MAX_ARCH];
 	size_t narch = enf_profile_arches(p, arches, CP_ARRAY_SIZE(arches));
-	cp_autofree bool *uncond = cp_xcalloc(ENF_MAX_NR, sizeof(bool));
 
 	for (size_t ai = 0; ai < narch; ai++) {
 		struct cp_arch *a = rec_arch(rec, arches[ai]);
 
-		memset(uncond, 0, ENF_MAX_NR * sizeof(bool));
 		if (allows(&p->def)) {
 			/* A deny list: everything but what is denied without conditions. */
 			for (uint32_t nr = 0; nr < ENF_MAX_NR; nr++)
 				if (cp_syscall_name(a->token, nr))
-					rec_sys(a, nr);
+					rec_sys(a, nr)->count = 1;
 			for (size_t i = 0; i < p->nrules; i++) {
 				const struct enf_rule *rule = &p->rules[i];
 
-				if (allows(&rule->act) || rule->nargs ||
-				    !rule_applies(rule, a->token, NULL, 0, 0))
+				if (allows(&rule->act) || rule->nargs || !rec_rule_applies(rule, a->token, caps))
 					continue;
 				for (size_t n = 0; n < rule->nnames; n++) {
 					int nr = cp_syscall_nr(a->token, rule->names[n]);
+					struct cp_sys *s = nr >= 0 ? rec_sys_get(a, (uint32_t)nr) : NULL;
 
-					if (nr >= 0 && (uint32_t)nr < a->nsys && a->sys[nr]) {
-						free(a->sys[nr]);
-						a->sys[nr] = NULL;
+					if (!s)
+						continue;
+					if (is_enosys(&rule->act)) {
+						s->count = 0;
+						continue;
 					}
+					free(s);
+					a->sys[nr] = NULL;
 				}
 			}
 			continue;
 		}
-		for (size_t i = 0; i < p->nrules; i++)
-			if (allows(&p->rules[i].act) && rule_applies(&p->rules[i], a->token, NULL, 0, 0))
-				rec_rule(a, &p->rules[i], uncond, ENF_MAX_NR);
-		for (uint32_t nr = 0; nr < a->nsys && nr < ENF_MAX_NR; nr++) {
-			if (!uncond[nr] || !a->sys[nr])
+		for (size_t i = 0; i < p->nrules; i++) {
+			const struct enf_rule *rule = &p->rules[i];
+
+			if (!rec_rule_applies(rule, a->token, caps))
 				continue;
-			for (int k = 0; k < CP_NARGS; k++) {
-				free(a->sys[nr]->vals[k].v);
-				a->sys[nr]->vals[k] = (struct cp_valset){ 0 };
-			}
+			if (allows(&rule->act))
+				rec_rule(a, rule);
+			else if (is_enosys(&rule->act))
+				rec_enosys(a, rule);
+		}
+		if (is_enosys(&p->def)) {
+			/* Everything not allowed fails with ENOSYS. */
+			for (uint32_t nr = 0; nr < ENF_MAX_NR; nr++)
+				if (cp_syscall_name(a->token, nr))
+					rec_sys(a, nr);
 		}
 	}
 	rec->complete = true;
@@ -992,4 +1038,27 @@ unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name)
 		}
 	}
 	return mask;
+}
+
+size_t enf_profile_remove_name(struct enf_profile *p, const char *name)
+{
+	size_t removed = 0;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct enf_rule *r = &p->rules[i];
+		size_t k = 0;
+
+		if (!allows(&r->act))
+			continue;
+		for (size_t n = 0; n < r->nnames; n++) {
+			if (strcmp(r->names[n], name) != 0) {
+				r->names[k++] = r->names[n];
+				continue;
+			}
+			free(r->names[n]);
+			removed++;
+		}
+		r->nnames = k;
+	}
+	return removed;
 }

@@ -42,14 +42,16 @@ void enf_profile_freep(struct enf_profile **pp);
 #define cp_autoprofile __attribute__((cleanup(enf_profile_freep))) struct enf_profile
 
 /*
- * The syscalls the profile allows (ALLOW or LOG, unconditionally or under
- * argument conditions, whatever capabilities or kernel a rule asks for) for
- * the native architecture and the profile's architectures, as a recording.
- * EQ conditions add their values to cp_sys.vals[index]. A profile whose
- * default action allows lists every syscall the architecture knows except
- * those denied without conditions.
+ * The profile as a recording (for diff): per architecture (native and the
+ * profile's), each syscall a holder of *caps may make (caps NULL: any
+ * capabilities; kernel conditions count as met) has count 1; a name the
+ * profile fails with ENOSYS and does not allow is present with count 0 (the
+ * caller falls back). Per argument, the values of EQ conditions; overflow
+ * ("any value") when an allowing rule does not compare that argument or
+ * compares it otherwise. A profile whose default action allows lists every
+ * syscall the architecture knows except those denied without conditions.
  */
-int enf_profile_to_rec(const struct enf_profile *p, struct cp_rec **out);
+int enf_profile_to_rec(const struct enf_profile *p, const uint64_t *caps, struct cp_rec **out);
 
 /* Build the filter; nothing is loaded. Returns 0 or -errno with a reason. */
 int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out,
@@ -63,6 +65,12 @@ size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t 
  * syscall name compare; 0 when it has none (allowed outright, or not at all).
  */
 unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name);
+
+/*
+ * Take name out of every allowing rule (verify --minimize=syscalls): the
+ * default action then applies to it. Returns how many rules named it.
+ */
+size_t enf_profile_remove_name(struct enf_profile *p, const char *name);
 
 /* Running kernel's major.minor from uname; 0 or -errno. */
 int enf_kernel_version(unsigned *major, unsigned *minor);

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Each emitted format parses back with a real parser: JSON with python's json,
 # YAML with PyYAML (python3-yaml), systemd options line by line; and the
-# values survive the trip (capabilities, names, the profile path).
+# values survive the trip (capabilities, names, the profile path). The Docker
+# JSON (and the OCI linux.seccomp section) also go through the loader
+# `capprof run` uses (enforce/profile.c, which diff reads profiles with):
+# they load, and allow exactly what the recording needs.
 . "$TESTS_DIR/lib.sh"
 python3 -c 'import yaml' 2>/dev/null || skip "needs python3-yaml"
 G=$TESTS_DIR/golden
@@ -58,5 +61,27 @@ want = sorted({n for e in d["syscalls"] if e["action"] == "SCMP_ACT_ALLOW" and n
 assert set(want) <= set(allowed), (want, allowed)
 assert keys["CapabilityBoundingSet"] == [" ".join("CAP_" + c for c in caps)], keys
 PY
+	# The run/verify loader: a profile diffed with itself loads and is equal;
+	# the OCI section is the same profile; the profile covers its recording.
+	"$CAPPROF" diff "$T/docker.out" "$T/docker.out" >"$T/d.out" 2>"$T/d.err"; rc=$?
+	assert_eq "$rec: emitted Docker JSON through the loader ($(cat "$T/d.err"))" 0 "$rc"
+	python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["linux"]["seccomp"], open(sys.argv[2], "w"))' \
+		"$T/oci.out" "$T/oci-seccomp.json" || fail "$rec: no linux.seccomp in --oci"
+	for pair in "docker.out oci-seccomp.json" "oci-seccomp.json docker.out"; do
+		set -- $pair
+		"$CAPPROF" diff "$T/$1" "$T/$2" >"$T/d.out" 2>"$T/d.err"; rc=$?
+		assert_eq "$rec: diff $1 $2 ($(cat "$T/d.err" "$T/d.out"))" 0 "$rc"
+		grep -q '^[+-] ' "$T/d.out" && fail "$rec: $1 and $2 differ: $(cat "$T/d.out")"
+	done
+	"$CAPPROF" diff "$T/docker.out" "$G/$rec" >"$T/d.out" 2>"$T/d.err"; rc=$?
+	assert_eq "$rec: the emitted profile covers its recording ($(cat "$T/d.err" "$T/d.out"))" 0 "$rc"
 done
+# And the loader does fail: a profile with a bad operator is named.
+python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+d["syscalls"][0]["args"] = [{"index": 0, "value": 1, "op": "SCMP_CMP_ALMOST"}]
+json.dump(d, open(sys.argv[2], "w"))' "$T/docker.out" "$T/bad.json"
+"$CAPPROF" diff "$T/bad.json" "$T/docker.out" >/dev/null 2>"$T/d.err"; rc=$?
+assert_eq "a broken emitted profile" 2 "$rc"
+grep -q 'syscalls\[0\].args\[0\].op' "$T/d.err" || fail "loader error does not name the field: $(cat "$T/d.err")"
 echo ok

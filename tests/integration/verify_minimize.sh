@@ -27,4 +27,31 @@ PY
 	grep -q "CHOWN *$want" out || fail "$mode: report: $(cat out)"
 	assert_eq "$mode: verdict in the recording" "$want" "$(verdict "$mode.json")"
 done
+
+# The same with the derived profile (no --profile), and --minimize=all:
+# CHOWN tolerated in warn mode; chown and write (the output) needed; the
+# syscalls found unneeded are left out of the profile written with -o.
+touch f-derived
+"$CAPPROF" record -q -o derived.json -- "$WORKLOADS/verify_chown" warn f-derived || fail "record derived"
+chown 0:0 f-derived
+"$CAPPROF" verify -i derived.json --minimize=all -o min.json >out 2>&1
+rc=$?
+assert_eq "verify --minimize=all ($(cat out))" 0 "$rc"
+grep -q "CHOWN *tolerated" out || fail "derived: CHOWN not tolerated: $(cat out)"
+assert_eq "derived: verdict in the recording" tolerated "$(verdict derived.json)"
+grep -q '^  chown  *not needed' out || fail "derived: chown (tolerated failure) not found unneeded: $(cat out)"
+grep -q '^  exit_group  *needed' out || fail "derived: exit_group not needed?: $(cat out)"
+grep -q '^  execve  *needed' out || fail "derived: execve: $(cat out)"
+unneeded=$(sed -n 's/^verify: syscalls not needed ([0-9]*)://p' out)
+[[ -n $unneeded ]] || fail "derived: no unneeded list: $(cat out)"
+python3 - min.json $unneeded <<'PY' || fail "the -o profile still allows an unneeded syscall"
+import json, sys
+p = json.load(open(sys.argv[1]))
+allowed = {n for e in p["syscalls"] if e["action"] == "SCMP_ACT_ALLOW" for n in e["names"]}
+assert "exit_group" in allowed, allowed
+assert not allowed & set(sys.argv[2:]), allowed & set(sys.argv[2:])
+PY
+# --minimize=nonsense is an error
+"$CAPPROF" verify -i derived.json --minimize=nonsense >/dev/null 2>&1
+assert_eq "bad --minimize" 125 "$?"
 echo PASS

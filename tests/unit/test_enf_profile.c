@@ -379,6 +379,7 @@ static void docker_default(void **state)
 	struct cp_rec *rec = NULL;
 	const struct cp_arch *a;
 	const struct cp_sys *s;
+	const uint64_t nocaps = 0;
 	uint32_t arches[8];
 	char err[256] = "";
 
@@ -402,21 +403,23 @@ static void docker_default(void **state)
 		assert_int_equal(arches[1], SCMP_ARCH_X86);
 		assert_int_equal(arches[2], SCMP_ARCH_X32);
 	}
-	assert_int_equal(enf_profile_to_rec(p, &rec), 0);
+	assert_int_equal(enf_profile_to_rec(p, NULL, &rec), 0);
 	a = rec_arch_find(rec, cp_arch_native());
 	assert_non_null(a);
 	assert_non_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "read")));
-	/* Allowed only with a capability: still listed (diff must see it). */
-	assert_non_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "bpf")));
+	/* Any capabilities: a rule that needs one counts. */
+	assert_int_equal(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "bpf"))->count, 1);
 	assert_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "kexec_load")));
 	s = rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "personality"));
 	assert_non_null(s);
 	assert_int_equal(s->vals[0].n, 5);
+	assert_false(s->vals[0].overflow);
+	assert_true(s->vals[1].overflow); /* not compared: any value */
 	assert_true(rec_valset_has(&s->vals[0], 0xffffffffu));
 	assert_true(rec_valset_has(&s->vals[0], 0x20008));
-	/* Unconditional somewhere: no value list. */
+	/* Unconditional somewhere: any value. */
 	s = rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "read"));
-	assert_int_equal(s->vals[0].n, 0);
+	assert_true(s->vals[0].overflow);
 	if (cp_arch_native() == SCMP_ARCH_X86_64) {
 		assert_non_null(rec_arch_find(rec, SCMP_ARCH_X86));
 		a = rec_arch_find(rec, SCMP_ARCH_X86);
@@ -424,6 +427,19 @@ static void docker_default(void **state)
 		a = rec_arch_find(rec, SCMP_ARCH_X86_64);
 		assert_non_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "arch_prctl")));
 	}
+	rec_free(rec);
+	/* Without capabilities (diff's view): bpf is not granted; clone3 fails with ENOSYS (count 0). */
+	assert_int_equal(enf_profile_to_rec(p, &nocaps, &rec), 0);
+	a = rec_arch_find(rec, cp_arch_native());
+	assert_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "bpf")));
+	s = rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "clone3"));
+	assert_non_null(s);
+	assert_int_equal(s->count, 0);
+	/* clone without SYS_ADMIN: only the rule that forbids namespace flags. */
+	s = rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "clone"));
+	assert_non_null(s);
+	assert_int_equal(s->count, 1);
+	assert_true(s->vals[0].overflow); /* MASKED_EQ */
 	rec_free(rec);
 	enf_profile_free(p);
 }
@@ -443,13 +459,54 @@ static void deny_list_to_rec(void **state)
 	scmp_filter_ctx c = compile_ok(p, &o); /* an unknown name is skipped, not an error */
 
 	seccomp_release(c);
-	assert_int_equal(enf_profile_to_rec(p, &rec), 0);
+	assert_int_equal(enf_profile_to_rec(p, NULL, &rec), 0);
 	a = rec_arch_find(rec, n);
 	assert_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(n, "chmod")));
 	assert_non_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(n, "read")));
 	assert_non_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(n, "fchmodat")));
 	rec_free(rec);
 	enf_profile_free(p);
+}
+
+/*
+ * Every Docker profile emit's golden files hold parses and compiles through
+ * this loader (the one `capprof run` uses), and reads back as the names it
+ * lists: emit and run agree on the format.
+ */
+static void golden_profiles_load(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "docker", "docker-nnp", "docker-noargs", "docker-noruntime",
+					      "docker-merged" };
+	const char *dir = getenv("TESTS_DIR");
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[4096], err[256] = "";
+		struct enf_profile *p = NULL;
+		struct enf_compile_opts o = { 0 };
+		struct cp_rec *rec = NULL;
+		const struct cp_arch *a;
+		scmp_filter_ctx c;
+
+		snprintf(path, sizeof(path), "%s/golden/expected/%s", dir ? dir : "tests", names[i]);
+		if (enf_profile_load(path, &p, err, sizeof(err)) < 0)
+			fail_msg("%s: %s", path, err);
+		c = compile_ok(p, &o);
+		seccomp_release(c);
+		o.trace_denials = true;
+		c = compile_ok(p, &o);
+		seccomp_release(c);
+		assert_int_equal(enf_profile_to_rec(p, NULL, &rec), 0);
+		a = rec_arch_find(rec, SCMP_ARCH_X86_64);
+		assert_non_null(a);
+		/* Every golden profile allows read and lists clone3 (allowed, or ENOSYS with --no-args off). */
+		assert_int_equal(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "read"))->count, 1);
+		assert_int_equal(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "clone3"))->count,
+				 strcmp(names[i], "docker-noargs") ? 0 : 1);
+		assert_null(rec_sys_get(a, (uint32_t)cp_syscall_nr(a->token, "kexec_load")));
+		rec_free(rec);
+		enf_profile_free(p);
+	}
 }
 
 int main(void)
@@ -464,6 +521,7 @@ int main(void)
 		cmocka_unit_test(load_errors),
 		cmocka_unit_test(docker_default),
 		cmocka_unit_test(deny_list_to_rec),
+		cmocka_unit_test(golden_profiles_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
