@@ -14,6 +14,7 @@
 #include "common/recording.h"
 #include "common/util.h"
 #include "generator/gen.h"
+#include "tracer/outcap.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -202,8 +203,9 @@ static void forward(int sig)
 		kill(fwd_pid, sig);
 }
 
-int sbx_spawn_wait(char *const *argv, int *status)
+int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 {
+	struct outcap oc = { .rfd = -1, .wfd = -1 };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, fw = { .sa_handler = forward }, old_int, old_quit,
 			 old_term, old_hup;
 	int st, r = 0, ep[2], cerr = 0;
@@ -211,6 +213,11 @@ int sbx_spawn_wait(char *const *argv, int *status)
 
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return -errno;
+	if (out && (r = outcap_prepare(&oc)) < 0) {
+		close(ep[0]);
+		close(ep[1]);
+		return r;
+	}
 
 	/*
 	 * A terminal's ^C reaches docker too, which passes it to the container;
@@ -225,9 +232,15 @@ int sbx_spawn_wait(char *const *argv, int *status)
 		r = -errno;
 		close(ep[0]);
 		close(ep[1]);
+		if (oc.active) {
+			close(oc.rfd);
+			close(oc.wfd);
+		}
 		goto out;
 	}
 	if (pid == 0) {
+		if (outcap_child(&oc) < 0)
+			_exit(125);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
@@ -239,11 +252,17 @@ int sbx_spawn_wait(char *const *argv, int *status)
 		_exit(127);
 	}
 	close(ep[1]);
+	if (outcap_start(&oc) < 0 && oc.wfd >= 0) {
+		close(oc.wfd);
+		oc.wfd = -1;
+	}
 	fwd_pid = pid;
 	do
 		w = waitpid(pid, &st, 0);
 	while (w < 0 && errno == EINTR);
 	fwd_pid = 0;
+	if (out)
+		outcap_finish(&oc, out);
 	/* An exec failure of docker itself is capprof's error, not the workload's 127. */
 	if (read(ep[0], &cerr, sizeof(cerr)) == (ssize_t)sizeof(cerr) && cerr < 0)
 		r = cerr;
@@ -412,7 +431,7 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 		av_add(&a, o->argv[i]);
 	dkr_files_free(files, nfiles);
 
-	r = sbx_spawn_wait(a.v, exit_code);
+	r = sbx_spawn_wait(a.v, exit_code, NULL);
 	av_free(&a);
 	if (r < 0) {
 		set_err(err, errlen, "cannot run docker: %s", strerror(-r));
@@ -429,7 +448,8 @@ out:
 	return r;
 }
 
-int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, int *exit_code, char *err, size_t errlen)
+int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_rec *run, int *exit_code, char *err,
+		   size_t errlen)
 {
 	struct argv_buf a = { 0 };
 	cp_autofree char *flags = cp_xstrdup(run_flags);
@@ -456,7 +476,7 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, int *exit_co
 	av_add(&a, o->image);
 	for (size_t i = 0; o->argv[i]; i++)
 		av_add(&a, o->argv[i]);
-	r = sbx_spawn_wait(a.v, exit_code);
+	r = sbx_spawn_wait(a.v, exit_code, run);
 	av_free(&a);
 	if (r < 0)
 		set_err(err, errlen, "cannot run docker: %s", strerror(-r));
@@ -477,8 +497,8 @@ static const char *docker_runtime(const struct dkr_opts *o)
 	return "runc";
 }
 
-int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, char **flags,
-	       int *exit_code, char *err, size_t errlen)
+int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
+	       struct cp_rec *run, char **flags, int *exit_code, char *err, size_t errlen)
 {
 	const char *base = getenv("TMPDIR");
 	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
@@ -489,7 +509,7 @@ int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *p
 	*flags = NULL;
 	*exit_code = 125;
 	if (!profile_path) {
-		const char *name = docker_runtime(o);
+		const char *name = runtime ? runtime : docker_runtime(o);
 
 		if (strcmp(name, "none")) {
 			r = gen_runtime_load(name, &rt, err, errlen);
@@ -529,7 +549,7 @@ int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *p
 	go.runtime = NULL;
 	r = gen_emit(rec, &go, flags, err, errlen);
 	if (r == 0)
-		r = dkr_verify_run(o, *flags, exit_code, err, errlen);
+		r = dkr_verify_run(o, *flags, run, exit_code, err, errlen);
 out:
 	if (gen_path)
 		unlink(gen_path);
