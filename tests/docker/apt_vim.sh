@@ -70,5 +70,14 @@ if docker run --rm "${rt[@]}" "${flags[@]}" "$img" unshare --user --map-root-use
 fi
 grep -q 'Operation not permitted' neg.out || fail "unshare failed for another reason: $(cat neg.out)"
 
+# capprof verify --docker does the same from the recording alone.
+vargs=()
+for a in "${rt[@]}" "${net[@]}"; do vargs+=(--docker-arg "$a"); done
+"$CAPPROF" verify -i rec.json --docker "$img" "${vargs[@]}" --ignore-output >ver.out 2>&1 ||
+	fail "verify --docker: exit $? $(grep -A3 '^verify: ' ver.out)"
+grep -q '^Setting up vim ' ver.out || fail "vim was not installed under verify --docker"
+! apt_complaints ver.out || fail "apt complained under verify --docker"
+grep '^verify: PASS' ver.out
+
 echo "time: plain $(secs "$t0" "$t1")s, recorded $(secs "$t1" "$t2")s, enforced $(secs "$t3" "$t4")s"
 exit 0
