@@ -14,6 +14,7 @@ cd "$T" || exit 1
 mkdir tmp
 export TMPDIR=$T/tmp
 
+# shellcheck disable=SC2016 # expanded by the shell in the container
 "$CAPPROF" record -q --docker capprof-busybox --docker-arg --env --docker-arg CAPPROF_T=from-arg -o rec.json -- \
 	sh -c 'echo "$CAPPROF_T" > /tmp/f && cat /tmp/f && ls /.capprof/lib && exit 3' >out 2>err
 assert_eq "workload's exit status" 3 $?
