@@ -199,9 +199,9 @@ int cmd_record(int argc, char **argv)
 		cli_error("record: %s", serr);
 		return CP_EXIT_FAILURE;
 	}
-	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC) {
-		cli_error("%s: %s", argv[optind], strerror(-r));
-		return r == -ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;
+	if (res.exec_errno) {
+		cli_error("%s: cannot execute: %s", argv[optind], strerror(res.exec_errno));
+		return res.exec_errno == ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;
 	}
 	if (r < 0 && !rec->argc) {
 		cli_error("record: tracing failed: %s", strerror(-r));

@@ -134,6 +134,8 @@ struct cp_arch *rec_arch(struct cp_rec *rec, uint32_t token)
 
 struct cp_sys *rec_sys(struct cp_arch *a, uint32_t nr)
 {
+	if (nr >= CP_MAX_NR)
+		return NULL;
 	if (nr >= a->nsys) {
 		uint32_t n = a->nsys ? a->nsys : 512;
 
@@ -256,7 +258,8 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 			continue;
 		for (uint32_t n = 0; n < sa->nsys; n++)
 			if (sa->sys[n])
-				merge_sys(rec_sys(da, n), sa->sys[n]);
+				if (n < CP_MAX_NR)
+					merge_sys(rec_sys(da, n), sa->sys[n]);
 	}
 	for (size_t i = 0; i < src->nexes; i++) {
 		const struct cp_exe *se = &src->exes[i];

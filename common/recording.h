@@ -18,6 +18,7 @@
 #define CP_MAX_VALUES 256 /* distinct values kept per argument */
 #define CP_MAX_DENIED 256
 #define CP_MAX_RECORDING (64u << 20)
+#define CP_MAX_NR 65536u /* syscall numbers above this are not recorded */
 
 /* A set of distinct argument values; overflow when more than CP_MAX_VALUES. */
 struct cp_valset {
@@ -125,7 +126,7 @@ void rec_freep(struct cp_rec **recp);
 /* Get or add the architecture with the given SCMP_ARCH_* token. */
 struct cp_arch *rec_arch(struct cp_rec *rec, uint32_t token);
 const struct cp_arch *rec_arch_find(const struct cp_rec *rec, uint32_t token);
-/* Get or add syscall nr of an architecture (nr already stripped of the x32 bit). */
+/* Get or add syscall nr of an architecture (x32 bit stripped); NULL when nr >= CP_MAX_NR. */
 struct cp_sys *rec_sys(struct cp_arch *a, uint32_t nr);
 static inline struct cp_sys *rec_sys_get(const struct cp_arch *a, uint32_t nr)
 {

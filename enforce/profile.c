@@ -899,7 +899,7 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 	return 0;
 }
 
-#define ENF_MAX_NR 4096 /* above every syscall number of every arch (x32 bit stripped) */
+#define ENF_MAX_NR 8192 /* above every syscall number of every arch (MIPS n32: 6000-6999; x32 bit stripped) */
 
 /* Does a rule's action fail the call with ENOSYS (a probe the caller falls back from)? */
 static bool is_enosys(const struct enf_action *a)

@@ -113,7 +113,8 @@ static void collect(const struct cp_rec *rec, struct names *ns)
 				valset_union(&r->vals[k], &a->sys[nr]->vals[k]);
 		}
 	}
-	qsort(ns->v, ns->n, sizeof(*ns->v), cmp_rname);
+	if (ns->n)
+		qsort(ns->v, ns->n, sizeof(*ns->v), cmp_rname);
 }
 
 uint32_t gen_exe_arch(const struct cp_exe *e)

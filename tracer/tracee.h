@@ -17,6 +17,7 @@ struct tracee {
 	bool started; /* first stop after attach seen */
 	bool want_exit; /* restarted with PTRACE_SYSCALL, awaiting the exit stop */
 	bool after_exec; /* awaiting execve's exit stop to lower capabilities */
+	bool pre_exec; /* capprof's child before the workload's exec: its calls are not the workload's */
 	int pending_sig; /* signal to deliver at the next restart */
 
 	/* The syscall in flight, from its seccomp stop. */

@@ -358,6 +358,12 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 	}
 	memcpy(tc->args, info.seccomp.args, sizeof(tc->args));
 	tc->ip = info.instruction_pointer;
+	/*
+	 * Until the workload's exec succeeds, the child is capprof reporting a
+	 * failed exec: only the execve is the workload's; the rest may run.
+	 */
+	if (tc->pre_exec && cp_syscall_name(tc->arch, tc->nr) && strcmp(cp_syscall_name(tc->arch, tc->nr), "execve"))
+		return restart(tc, PTRACE_CONT, 0);
 	record_syscall(t, tc);
 	if (has_argspec(tc->arch, tc->nr))
 		record_args(t, tc);
@@ -443,6 +449,7 @@ static void on_exec(struct tracer *t, struct tracee *tc)
 	free(tc->exe);
 	tc->exe = read_exe(tc->pid);
 	tc->want_exit = false;
+	tc->pre_exec = false;
 	if (tc->exe)
 		exeinfo_record(t->rec, tc->pid, tc->exe);
 }
@@ -530,29 +537,38 @@ static void fill_metadata(struct cp_rec *rec, const struct trace_opts *o)
 	rec->caps_traced = o->caps;
 }
 
+/* What the child tells the parent when it cannot get to the workload. */
+struct child_failure {
+	int in_exec; /* 0: setup failed (capprof's failure); 1: exec of the workload failed */
+	int err; /* -errno */
+};
+
 static noreturn void child_main(const struct trace_opts *o, int errfd, struct outcap *oc)
 {
-	int r;
+	struct child_failure f = { 0, 0 };
 
 	if (outcap_child(oc) < 0)
 		_exit(125);
 	/* Wait here until the tracer has seized us. */
 	raise(SIGSTOP);
-	r = o->child_setup ? o->child_setup(o->child_arg) : trace_load_filter();
-	if (r == 0) {
+	f.err = o->child_setup ? o->child_setup(o->child_arg) : trace_load_filter();
+	if (f.err == 0) {
 		execv(o->path, o->argv);
-		r = -errno;
+		f.in_exec = 1;
+		f.err = -errno;
 	}
-	if (write(errfd, &r, sizeof(r)) < 0)
+	if (write(errfd, &f, sizeof(f)) < 0)
 		_exit(125);
-	_exit(r == -ENOENT ? 127 : r == -EACCES || r == -ENOEXEC ? 126 : 125);
+	/* As a shell would: 127 not found, 126 found but not executable (or refused). */
+	_exit(!f.in_exec ? 125 : f.err == -ENOENT ? 127 : 126);
 }
 
 int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_result *res)
 {
 	struct tracer t = { .o = o, .rec = rec };
 	struct outcap oc = { .active = false };
-	int errpipe[2], st, r = 0, child_err = 0;
+	int errpipe[2], st, r = 0;
+	struct child_failure cf = { 0, 0 };
 	pid_t pid;
 	long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 		    PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
@@ -592,7 +608,12 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	}
 	t.leader = pid;
 	/* Until its exec, the child is capprof: name it after what it is about to run. */
-	tracee_add(&t, pid)->exe = realpath(o->path, NULL);
+	{
+		struct tracee *first = tracee_add(&t, pid);
+
+		first->exe = realpath(o->path, NULL);
+		first->pre_exec = true;
+	}
 	forward_pid = pid;
 	install_handlers(true);
 	kill(pid, SIGCONT);
@@ -638,9 +659,13 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 		while (t.buckets[b])
 			tracee_remove(&t, t.buckets[b]->pid);
 
-	if (read(errpipe[0], &child_err, sizeof(child_err)) == (ssize_t)sizeof(child_err) && child_err < 0) {
-		close(errpipe[0]);
-		return child_err == -ENOENT || child_err == -EACCES || child_err == -ENOEXEC ? child_err : -ECHILD;
+	if (read(errpipe[0], &cf, sizeof(cf)) == (ssize_t)sizeof(cf) && cf.err < 0) {
+		if (!cf.in_exec) {
+			close(errpipe[0]);
+			return cf.err; /* setup in the child failed: capprof's own failure */
+		}
+		/* The workload could not be executed: a run that ended with 126/127. */
+		res->exec_errno = -cf.err;
 	}
 	close(errpipe[0]);
 

@@ -42,6 +42,7 @@ struct trace_result {
 	int exit_code; /* as capprof should exit: status or 128+signal */
 	int interrupted_by; /* signal capprof received, 0 if none */
 	bool killed_after_grace; /* workload did not end after the signal */
+	int exec_errno; /* the workload's exec failed with this errno (exit 126/127), 0 if not */
 	uint64_t syscalls; /* syscalls seen */
 	uint64_t processes; /* threads and processes traced */
 };
