@@ -361,6 +361,28 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
+/* Does a --docker-arg set the container's user (-u U, -uU, --user U, --user=U)? */
+static bool sets_user(const struct dkr_opts *o)
+{
+	for (size_t i = 0; i < o->ndocker_args; i++) {
+		const char *a = o->docker_args[i];
+
+		if (!strncmp(a, "--user", 6) || (a[0] == '-' && a[1] == 'u'))
+			return true;
+	}
+	return false;
+}
+
+/* An image name docker would take for an option: refuse it. */
+static int check_image(const struct dkr_opts *o, char *err, size_t errlen)
+{
+	if (!o->image[0] || o->image[0] == '-') {
+		set_err(err, errlen, "\"%s\" is not an image name", o->image);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecord_opts, struct cp_rec **rec,
 	       int *exit_code, char *err, size_t errlen)
 {
@@ -375,6 +397,9 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 
 	*rec = NULL;
 	*exit_code = 125;
+	r = check_image(o, err, errlen);
+	if (r < 0)
+		return r;
 	r = dkr_self_files(&files, &nfiles, &loader, err, errlen);
 	if (r < 0)
 		return r;
@@ -391,6 +416,9 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 		dkr_files_free(files, nfiles);
 		return r;
 	}
+	/* The inner capprof runs as the container's user, who must be able to write there. */
+	if (sets_user(o))
+		chmod(out, 0777);
 	run_head(&a);
 	add_all_caps(&a);
 	av_add(&a, "--security-opt");
@@ -457,6 +485,9 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	int r;
 
 	*exit_code = 125;
+	r = check_image(o, err, errlen);
+	if (r < 0)
+		return r;
 	run_head(&a);
 	/* One flag a line, its value after the first space (emit --docker-run). */
 	for (char *line = strtok_r(flags, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

@@ -39,6 +39,9 @@ assert_eq "output directory removed" "" "$(ls -A tmp)"
 assert_eq "unknown image" 125 $?
 grep -q 'capprof: record --docker capprof-no-such-image-xyz: the container left no recording' err ||
 	fail "message: $(cat err)"
+"$CAPPROF" record -q --docker --rm -- true 2>err
+assert_eq "an option as image" 125 $?
+grep -q '"--rm" is not an image name' err || fail "message: $(cat err)"
 "$CAPPROF" record -q --docker capprof-busybox -o rec2.json -- no-such-command-xyz 2>err
 assert_eq "command not found in the image" 127 $?
 exit 0

@@ -35,6 +35,13 @@ su = [e for e in r["executables"] if e["path"] == "/usr/bin/su"][0]
 assert su.get("setuid") is True, su
 PY
 
+# --docker-arg --user: the inner capprof runs as that user and still delivers the recording.
+"$CAPPROF" record -q --docker capprof-debian --docker-arg --user=65534 -o user.json -- id -u >out 2>err ||
+	fail "record as --user=65534: $(cat out err)"
+assert_eq "id -u in the container" 65534 "$(cat out)"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(r["uid"] != 65534 or r["capabilities"] != {})' user.json ||
+	fail "recording made as --user=65534: $(head -c 300 user.json)"
+
 # The same bind on the host needs NET_BIND_SERVICE, unless the host's sysctl already allows it.
 if [[ $(cat /proc/sys/net/ipv4/ip_unprivileged_port_start) -gt 80 ]] && command -v perl >/dev/null; then
 	"$CAPPROF" record -q -o host.json -- perl -e "$bind80" >out 2>err || fail "bind 80 on the host: $(cat err)"
