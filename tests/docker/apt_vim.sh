@@ -42,12 +42,16 @@ grep -q '^Setting up vim ' rec.out || fail "vim was not installed while recorded
 
 # The profile carries the runtime's own syscalls: the one dockerd uses, or
 # CAPPROF_TEST_RUNTIME (passed to docker run as --runtime).
-runtime=$(docker info -f '{{.DefaultRuntime}}' 2>/dev/null)
-rt=()
-if [[ -n ${CAPPROF_TEST_RUNTIME:-} && $CAPPROF_TEST_RUNTIME != "$runtime" ]]; then
-	runtime=$CAPPROF_TEST_RUNTIME
-	rt=(--runtime "$runtime")
+# Without the default runtime's baseline data, crun's (when dockerd has crun).
+default=$(docker info -f '{{.DefaultRuntime}}' 2>/dev/null)
+runtime=${CAPPROF_TEST_RUNTIME:-$default}
+if [[ -z ${CAPPROF_TEST_RUNTIME:-} ]] && ! "$CAPPROF" emit -i rec.json --docker --runtime "$runtime" >/dev/null 2>&1 &&
+	docker info -f '{{json .Runtimes}}' | grep -q '"crun"'; then
+	echo "note: no baseline data for $runtime: using crun"
+	runtime=crun
 fi
+rt=()
+[[ $runtime == "$default" ]] || rt=(--runtime "$runtime")
 "$CAPPROF" emit -i rec.json --docker --runtime "${runtime:-runc}" -o seccomp.json 2>err || fail "emit --docker: $(cat err)"
 "$CAPPROF" emit -i rec.json --caps >caps || fail "emit --caps"
 "$CAPPROF" emit -i rec.json --docker-run --profile-path "$T/seccomp.json" >flags || fail "emit --docker-run"

@@ -11,12 +11,17 @@ scripts=${CAPPROF_SCRIPTS:-$(cd "$(dirname "$0")/../.." && pwd)/scripts}
 "$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || skip "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
 "$scripts/mkimages.sh" busybox >>"$T/setup.log" 2>&1 || fail "cannot build capprof-busybox: $(tail -n3 "$T/setup.log")"
 cd "$T" || exit 1
-runtime=$(docker info -f '{{.DefaultRuntime}}' 2>/dev/null)
-dargs=()
-if [[ -n ${CAPPROF_TEST_RUNTIME:-} && $CAPPROF_TEST_RUNTIME != "$runtime" ]]; then
-	runtime=$CAPPROF_TEST_RUNTIME
-	dargs=(--docker-arg "--runtime=$runtime")
+# Without the default runtime's baseline data, crun's (when dockerd has crun).
+default=$(docker info -f '{{.DefaultRuntime}}' 2>/dev/null)
+runtime=${CAPPROF_TEST_RUNTIME:-$default}
+"$CAPPROF" record -q -o probe.json -- true >/dev/null 2>&1
+if [[ -z ${CAPPROF_TEST_RUNTIME:-} ]] && ! "$CAPPROF" emit -i probe.json --docker --runtime "$runtime" >/dev/null 2>&1 &&
+	docker info -f '{{json .Runtimes}}' | grep -q '"crun"'; then
+	echo "note: no baseline data for $runtime: using crun"
+	runtime=crun
 fi
+dargs=()
+[[ $runtime == "$default" ]] || dargs=(--docker-arg "--runtime=$runtime")
 
 "$CAPPROF" record -q --docker capprof-busybox -o rec.json -- sh -c 'echo hello; mkdir /tmp/x && chown 1 /tmp/x' \
 	>out 2>err || fail "record: $(cat err)"
