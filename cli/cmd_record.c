@@ -2,6 +2,7 @@
 /* capprof record: trace a command and write its recording. */
 #include "cli/cli.h"
 #include "common/recording.h"
+#include "sandbox/sandbox.h"
 #include "tracer/tracer.h"
 
 #include <errno.h>
@@ -14,7 +15,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: capprof record [-o FILE] [--no-caps] [--quiet] -- CMD [ARG]...\n"
+	fputs("Usage: capprof record [-o FILE] [--no-caps] [--quiet] [--sandbox [--keep-changes DIR]]\n"
+	      "                      [--docker IMAGE [--docker-arg ARG]...] -- CMD [ARG]...\n"
 	      "Run CMD and its whole process tree under the tracer; record every syscall, the\n"
 	      "argument values a profile can use, the executed binaries and (unless --no-caps)\n"
 	      "every capability the workload exercised.\n\n"
@@ -22,12 +24,57 @@ static void usage(FILE *f)
 	      "      --no-caps      do not run the capability retry engine (faster)\n"
 	      "  -q, --quiet        no progress line on stderr\n"
 	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
+	      "      --sandbox      run CMD on a throw-away overlay of the host's filesystems, in a\n"
+	      "                     private mount namespace: nothing it writes reaches the host\n"
+	      "      --keep-changes DIR  with --sandbox: keep the overlay's upper layers in DIR\n"
+	      "      --docker IMAGE run CMD in a container of IMAGE (all capabilities, no seccomp\n"
+	      "                     filter); capprof runs inside it from the host's files\n"
+	      "      --docker-arg ARG  pass ARG to 'docker run' (repeat: --docker-arg --network=host)\n"
 	      "      --no-output-hash  do not hash stdout (by default, when stdout is not a terminal,\n"
 	      "                     it passes through a pipe and its SHA-256 is recorded for verify)\n"
 	      "  -h, --help         this help\n\n"
 	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed,\n"
 	      "126 CMD not executable, 127 CMD not found.\n",
 	      f);
+}
+
+/* --docker IMAGE: capprof record runs inside the container; its recording is saved here. */
+static int record_docker(const char *image, char **dargs, size_t ndargs, char **cmd, const char *out, bool caps,
+			 bool quiet, bool stats, bool hash_output)
+{
+	struct dkr_opts d = { .image = image, .docker_args = dargs, .ndocker_args = ndargs, .argv = cmd };
+	char *inner[4];
+	size_t ninner = 0;
+	cp_autorec *rec = NULL;
+	char err[1024];
+	int code, r;
+
+	if (!caps)
+		inner[ninner++] = "--no-caps";
+	if (quiet)
+		inner[ninner++] = "--quiet";
+	if (stats)
+		inner[ninner++] = "--stats";
+	if (!hash_output)
+		inner[ninner++] = "--no-output-hash";
+	r = dkr_record(&d, inner, ninner, &rec, &code, err, sizeof(err));
+	if (r < 0) {
+		cli_error("record --docker %s: %s", image, err);
+		return CP_EXIT_FAILURE;
+	}
+	if (!rec) {
+		cli_error("record --docker %s: the container left no recording (docker exited %d)", image, code);
+		return code ? code : CP_EXIT_FAILURE;
+	}
+	r = rec_save(rec, out);
+	if (r < 0) {
+		cli_error("%s: cannot write recording: %s", out, cli_write_strerror(r));
+		return CP_EXIT_FAILURE;
+	}
+	if (!quiet && isatty(2))
+		fprintf(stderr, "capprof: %zu distinct syscalls recorded in %s to %s\n", rec_count_syscalls(rec), image,
+			out);
+	return code;
 }
 
 int cmd_record(int argc, char **argv)
@@ -37,12 +84,20 @@ int cmd_record(int argc, char **argv)
 		{ "no-caps", no_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "sandbox", no_argument, NULL, 'X' },
+		{ "keep-changes", required_argument, NULL, 'K' },
+		{ "docker", required_argument, NULL, 'D' },
+		{ "docker-arg", required_argument, NULL, 'A' },
 		{ "no-output-hash", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *out = "capprof.json";
-	bool caps = true, quiet = false, stats = false, hash_output = true;
+	const char *out = "capprof.json", *keep = NULL, *image = NULL;
+	bool caps = true, quiet = false, stats = false, hash_output = true, sandbox = false;
+	cp_autofree char **dargs = NULL;
+	size_t ndargs = 0;
+	struct sbx *sb = NULL;
+	char serr[1024];
 	struct trace_opts o = { 0 };
 	struct trace_result res;
 	cp_autorec *rec = NULL;
@@ -65,6 +120,19 @@ int cmd_record(int argc, char **argv)
 		case 'S':
 			stats = true;
 			break;
+		case 'X':
+			sandbox = true;
+			break;
+		case 'K':
+			keep = optarg;
+			break;
+		case 'D':
+			image = optarg;
+			break;
+		case 'A':
+			dargs = cp_xreallocarray(dargs, ndargs + 1, sizeof(char *));
+			dargs[ndargs++] = optarg;
+			break;
 		case 'H':
 			hash_output = false;
 			break;
@@ -72,7 +140,9 @@ int cmd_record(int argc, char **argv)
 			usage(stdout);
 			return CP_EXIT_OK;
 		default:
-			if (optopt)
+			if (optopt && strchr("KDA", optopt))
+				cli_error("record: option \"%s\" needs a value", argv[optind - 1]);
+			else if (optopt)
 				cli_error("record: option -%c %s", optopt, strchr("o", optopt) ? "needs a value" : "is unknown");
 			else
 				cli_error("record: unknown option \"%s\" (try 'capprof record --help')", argv[optind - 1]);
@@ -87,6 +157,20 @@ int cmd_record(int argc, char **argv)
 		cli_error("record: -o: empty file name");
 		return CP_EXIT_FAILURE;
 	}
+	if (keep && !sandbox) {
+		cli_error("record: --keep-changes needs --sandbox");
+		return CP_EXIT_FAILURE;
+	}
+	if (ndargs && !image) {
+		cli_error("record: --docker-arg needs --docker IMAGE");
+		return CP_EXIT_FAILURE;
+	}
+	if (image && sandbox) {
+		cli_error("record: --docker and --sandbox: choose one (a container is already a sandbox)");
+		return CP_EXIT_FAILURE;
+	}
+	if (image)
+		return record_docker(image, dargs, ndargs, argv + optind, out, caps, quiet, stats, hash_output);
 	r = trace_resolve_command(argv[optind], &path);
 	if (r < 0) {
 		cli_error("%s: %s", argv[optind], r == -ENOENT ? "command not found" : strerror(-r));
@@ -99,9 +183,22 @@ int cmd_record(int argc, char **argv)
 	o.path = path;
 	o.caps = caps;
 	o.progress = !quiet;
+	if (sandbox) {
+		r = sbx_begin(keep, &sb, serr, sizeof(serr));
+		if (r < 0) {
+			cli_error("record: %s", serr);
+			return CP_EXIT_FAILURE;
+		}
+		o.child_setup = sbx_child_setup;
+		o.child_arg = sb;
+	}
 	o.hash_output = hash_output;
 	rec = rec_new();
 	r = trace_run(&o, rec, &res);
+	if (sb && sbx_end(cp_steal_pointer(&sb), serr, sizeof(serr)) < 0) {
+		cli_error("record: %s", serr);
+		return CP_EXIT_FAILURE;
+	}
 	if (res.exec_errno) {
 		cli_error("%s: cannot execute: %s", argv[optind], strerror(res.exec_errno));
 		return res.exec_errno == ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;

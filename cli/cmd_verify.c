@@ -26,13 +26,14 @@
 #include "enforce/caps.h"
 #include "enforce/profile.h"
 #include "generator/gen.h"
+#include "sandbox/sandbox.h" /* --sandbox, --docker (docs/sandbox-and-docker.md) */
 #include "tracer/tracer.h"
 
 static void usage(FILE *f)
 {
 	fputs("Usage: capprof verify [-i FILE] [--profile JSON] [--cap-add CAP]... [--minimize[=caps|syscalls|all]]\n"
 	      "                      [--runtime runc|crun|none] [--nnp] [--no-args] [--ignore-output] [-o FILE]\n"
-	      "                      [-- CMD [ARG]...]\n"
+	      "                      [--sandbox | --docker IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
 	      "Re-run the recorded command (or CMD) in the recorded directory as the recorded user,\n"
 	      "enforced under the profile and capabilities and traced: report every denied syscall and\n"
 	      "whether the outcome (exit status, output) matches the recording.\n\n"
@@ -53,8 +54,14 @@ static void usage(FILE *f)
 	      "                            made in turn and report those not needed; all: both\n"
 	      "  -o, --output FILE         write the profile verified (after --minimize=syscalls, the\n"
 	      "                            reduced one) to FILE\n"
+	      "      --sandbox             run on a fresh throw-away overlay of the host (as record\n"
+	      "                            --sandbox), so the run starts from the recorded state\n"
+	      "      --docker IMAGE        run in a container of IMAGE: 'docker run' with exactly the\n"
+	      "                            flags 'capprof emit --docker-run' prints; compares exit\n"
+	      "                            status and output (a container shows no denials)\n"
+	      "      --docker-arg ARG      pass ARG to 'docker run' (repeat)\n"
 	      "  -h, --help                this help\n\n"
-	      "Exit status: 0 pass, 1 fail, 125 error. See docs/run-verify.md.\n",
+	      "Exit status: 0 pass, 1 fail, 125 error. See docs/run-verify.md, docs/sandbox-and-docker.md.\n",
 	      f);
 }
 
@@ -63,6 +70,7 @@ struct child_arg {
 	uint64_t caps;
 	const struct enf_user *user;
 	bool nnp;
+	struct sbx *sandbox; /* --sandbox: entered before the privileges are set */
 };
 
 /* In the traced child, before exec: the workload's privileges, filter last. */
@@ -71,8 +79,11 @@ static int child_setup(void *arg)
 	const struct child_arg *a = arg;
 	struct enf_privs pv = { .caps = a->caps, .user = a->user, .no_new_privs = a->nnp, .filter = a->filter };
 	enum enf_step step;
-	int r = enf_privs_apply(&pv, &step);
+	int r = a->sandbox ? sbx_enter(a->sandbox) : 0;
 
+	if (r < 0)
+		return r; /* sbx_end reports it */
+	r = enf_privs_apply(&pv, &step);
 	if (r < 0)
 		cli_error("verify: %s: %s", enf_step_name(step), strerror(-r));
 	return r;
@@ -88,6 +99,7 @@ struct verify {
 	struct enf_user user;
 	bool nnp;
 	bool ignore_output;
+	bool sandbox;
 };
 
 /* Names a run leaves out of the profile's allow rules (--minimize=syscalls). */
@@ -117,7 +129,8 @@ static int run_once(const struct verify *v, uint64_t caps, const struct drop *dr
 		.argv = v->argv, .path = v->path, .child_setup = child_setup, .child_arg = &ca, .hash_output = true
 	};
 	struct trace_result res = { 0 };
-	char err[512];
+	struct sbx *sb = NULL;
+	char err[1024];
 	int r;
 
 	r = enf_profile_parse(v->text, v->len, &prof, err, sizeof(err));
@@ -136,7 +149,24 @@ static int run_once(const struct verify *v, uint64_t caps, const struct drop *dr
 	out->rec = rec_new();
 	/* Our report and the workload's copied output share stdout: keep their order. */
 	fflush(stdout);
+	/* --sandbox: every run starts from a fresh overlay of the host. */
+	if (v->sandbox) {
+		r = sbx_begin(NULL, &sb, err, sizeof(err));
+		if (r < 0) {
+			cli_error("verify: %s", err);
+			return r;
+		}
+		ca.sandbox = sb;
+	}
 	r = trace_run(&o, out->rec, &res);
+	if (sb) {
+		int sr = sbx_end(sb, err, sizeof(err));
+
+		if (sr < 0) {
+			cli_error("verify: %s", err);
+			return sr;
+		}
+	}
 	if (r < 0) {
 		cli_error("verify: tracing failed: %s", strerror(-r));
 		return r;
@@ -443,7 +473,41 @@ static char *policy_without(struct gen_policy *p, const struct drop *drop)
 	return gen_docker_json(p);
 }
 
-enum { O_RUNTIME = 256, O_NNP_ONLY, O_NO_ARGS, O_IGNORE_OUTPUT };
+/* --docker IMAGE: docker run with the flags of emit --docker-run (sandbox/docker.c). */
+static int verify_docker(const struct verify *v, const struct dkr_opts *d, const char *profile, const char *runtime)
+{
+	cp_autorec *run = rec_new();
+	cp_autofree char *flags = NULL;
+	const char *why;
+	char err[1024];
+	int code, r;
+	bool pass;
+
+	fflush(stdout);
+	r = dkr_verify(v->rec, d, profile, runtime, run, &flags, &code, err, sizeof(err));
+	if (r < 0) {
+		cli_error("verify --docker %s: %s", d->image, err);
+		return CP_EXIT_FAILURE;
+	}
+	pass = code == v->rec->exit_code && output_same(v, run, &why) != 0;
+	printf("verify: %s: exit status %d (recorded %d) in a container of %s\n", pass ? "PASS" : "FAIL", code,
+	       v->rec->exit_code, d->image);
+	print_output(v, run);
+	printf("  docker run flags:");
+	for (const char *p = flags; p && *p;) {
+		size_t n = strcspn(p, "\n");
+
+		if (*p != '#')
+			printf(" %.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	printf("\n");
+	if (!pass)
+		printf("  (a container reports no denials: 'capprof verify' without --docker shows them)\n");
+	return pass ? CP_EXIT_OK : CP_EXIT_DIFFERS;
+}
+
+enum { O_RUNTIME = 256, O_NNP_ONLY, O_NO_ARGS, O_IGNORE_OUTPUT, O_SANDBOX, O_DOCKER, O_DOCKER_ARG };
 
 int cmd_verify(int argc, char **argv)
 {
@@ -459,6 +523,9 @@ int cmd_verify(int argc, char **argv)
 		{ "nnp", no_argument, NULL, O_NNP_ONLY },
 		{ "no-args", no_argument, NULL, O_NO_ARGS },
 		{ "ignore-output", no_argument, NULL, O_IGNORE_OUTPUT },
+		{ "sandbox", no_argument, NULL, O_SANDBOX },
+		{ "docker", required_argument, NULL, O_DOCKER },
+		{ "docker-arg", required_argument, NULL, O_DOCKER_ARG },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -478,6 +545,8 @@ int cmd_verify(int argc, char **argv)
 	int nnp = -1, c, r, ret = CP_EXIT_FAILURE;
 	bool min_caps = false, min_sys = false, caps_given = false, pass;
 	char err[1024];
+	struct dkr_opts dk = { 0 };
+	cp_autofree char **dargs = NULL;
 
 	optind = 0;
 	opterr = 0;
@@ -527,6 +596,16 @@ int cmd_verify(int argc, char **argv)
 		case O_IGNORE_OUTPUT:
 			v.ignore_output = true;
 			break;
+		case O_SANDBOX:
+			v.sandbox = true;
+			break;
+		case O_DOCKER:
+			dk.image = optarg;
+			break;
+		case O_DOCKER_ARG:
+			dargs = cp_xreallocarray(dargs, dk.ndocker_args + 1, sizeof(char *));
+			dargs[dk.ndocker_args++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CP_EXIT_OK;
@@ -542,10 +621,22 @@ int cmd_verify(int argc, char **argv)
 		cli_error("verify: --runtime, --nnp and --no-args shape a derived profile; not with --profile");
 		return CP_EXIT_FAILURE;
 	}
+	if ((dk.ndocker_args && !dk.image) || (dk.image && (v.sandbox || caps_given || min_caps || min_sys || output ||
+						      go.nnp_only || go.no_args || nnp >= 0))) {
+		cli_error("verify: --docker runs exactly what 'emit --docker-run' prints: not with --docker-arg alone, "
+			  "--sandbox, --cap-add, --minimize, -o, --nnp, --no-args or --[no-]new-privileges");
+		return CP_EXIT_FAILURE;
+	}
 	r = rec_load(input, &rec, err, sizeof(err));
 	if (r < 0) {
 		cli_error("%s: %s", input, err);
 		return CP_EXIT_FAILURE;
+	}
+	if (dk.image) {
+		dk.docker_args = dargs;
+		dk.argv = optind < argc ? argv + optind : rec->argv;
+		v.rec = rec;
+		return verify_docker(&v, &dk, profile, runtime);
 	}
 	if (profile) {
 		r = cp_read_file(profile, ENF_MAX_PROFILE, &text, &len);

@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: MIT
+/*
+ * --docker IMAGE: record inside a container. capprof itself is bind-mounted
+ * read-only at /.capprof together with every shared object it has mapped,
+ * each under the name the loader looks for, and run through its own loader
+ * (/.capprof/lib/ld-linux-*.so --library-path /.capprof/lib), so it needs
+ * nothing from the image: glibc, musl and busybox images all work. The
+ * container gets every capability and no seccomp filter, so the inner
+ * tracer sees what the workload would do with full privilege; its recording
+ * goes to a private host directory bound at /.capprof/out.
+ */
+#include "sandbox/sandbox.h"
+#include "common/names.h"
+#include "common/recording.h"
+#include "common/util.h"
+#include "generator/gen.h"
+#include "tracer/outcap.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DKR_ROOT "/.capprof"
+#define DKR_LIB DKR_ROOT "/lib"
+#define DKR_OUT DKR_ROOT "/out"
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) CP_PRINTF(3, 4);
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* DT_SONAME of a shared object, or the PT_INTERP of an executable. */
+static int elf_names(const char *path, char **soname, char **interp)
+{
+	cp_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *e;
+	size_t nph = 0;
+	Elf_Scn *scn = NULL;
+
+	*soname = NULL;
+	if (interp)
+		*interp = NULL;
+	if (fd < 0)
+		return -errno;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOTSUP;
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e)
+		return -ENOEXEC;
+	if (elf_kind(e) != ELF_K_ELF) {
+		elf_end(e);
+		return -ENOEXEC;
+	}
+	if (interp && elf_getphdrnum(e, &nph) == 0) {
+		for (size_t i = 0; i < nph; i++) {
+			GElf_Phdr ph;
+
+			if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_INTERP && ph.p_filesz > 1 &&
+			    ph.p_filesz < PATH_MAX) {
+				char *s = cp_xcalloc(1, ph.p_filesz + 1);
+
+				if (pread(fd, s, ph.p_filesz, (off_t)ph.p_offset) == (ssize_t)ph.p_filesz)
+					*interp = s;
+				else
+					free(s);
+				break;
+			}
+		}
+	}
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Dyn dyn;
+			const char *s;
+
+			if (!gelf_getdyn(d, (int)i, &dyn))
+				break;
+			if (dyn.d_tag != DT_SONAME)
+				continue;
+			s = elf_strptr(e, sh.sh_link, dyn.d_un.d_val);
+			if (s)
+				*soname = cp_xstrdup(s);
+			break;
+		}
+	}
+	elf_end(e);
+	return 0;
+}
+
+void dkr_files_free(struct dkr_file *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].host);
+		free(f[i].name);
+	}
+	free(f);
+}
+
+int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, size_t errlen)
+{
+	cp_autofree char *exe = realpath("/proc/self/exe", NULL);
+	cp_autofree char *interp = NULL, *soname = NULL, *interp_real = NULL, *line = NULL;
+	cp_autofclose FILE *maps = NULL;
+	struct dkr_file *f = NULL;
+	size_t len = 0, cap = 0;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	*loader = SIZE_MAX;
+	if (!exe) {
+		set_err(err, errlen, "cannot find capprof's own executable (/proc/self/exe): %s", strerror(errno));
+		return -errno;
+	}
+	r = elf_names(exe, &soname, &interp);
+	if (r < 0) {
+		set_err(err, errlen, "%s: cannot read its ELF headers: %s", exe, strerror(-r));
+		return r;
+	}
+	if (interp)
+		interp_real = realpath(interp, NULL);
+	f = cp_xcalloc(1, sizeof(*f));
+	f[0].host = cp_xstrdup(exe);
+	f[0].name = cp_xstrdup("capprof");
+	len = 1;
+
+	maps = fopen("/proc/self/maps", "re");
+	if (!maps) {
+		r = -errno;
+		set_err(err, errlen, "/proc/self/maps: %s", strerror(-r));
+		dkr_files_free(f, len);
+		return r;
+	}
+	while (getline(&line, &cap, maps) > 0) {
+		char *path = strchr(line, '/'), *nl;
+		cp_autofree char *so = NULL;
+		bool seen = false;
+
+		if (!path)
+			continue;
+		nl = strchr(path, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strstr(path, " (deleted)"))
+			continue;
+		for (size_t i = 0; i < len && !seen; i++)
+			seen = !strcmp(f[i].host, path);
+		if (seen)
+			continue;
+		/* Data files (locale archive) are no ELF objects: not needed. */
+		if (elf_names(path, &so, NULL) < 0 || !so)
+			continue;
+		f = cp_xreallocarray(f, len + 1, sizeof(*f));
+		f[len].host = cp_xstrdup(path);
+		f[len].name = cp_steal_pointer(&so);
+		if (interp_real && !strcmp(interp_real, path))
+			*loader = len;
+		len++;
+	}
+	if (interp && *loader == SIZE_MAX) {
+		set_err(err, errlen, "%s: its loader %s is not among the mapped files", exe, interp);
+		dkr_files_free(f, len);
+		return -ENOENT;
+	}
+	*out = f;
+	*n = len;
+	return 0;
+}
+
+/* ---- running docker ---- */
+
+static volatile sig_atomic_t fwd_pid;
+
+static void forward(int sig)
+{
+	if (fwd_pid > 0)
+		kill(fwd_pid, sig);
+}
+
+int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
+{
+	struct outcap oc = { .rfd = -1, .wfd = -1 };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, fw = { .sa_handler = forward }, old_int, old_quit,
+			 old_term, old_hup;
+	int st, r = 0, ep[2], cerr = 0;
+	pid_t pid, w;
+
+	if (pipe2(ep, O_CLOEXEC) < 0)
+		return -errno;
+	if (out && (r = outcap_prepare(&oc)) < 0) {
+		close(ep[0]);
+		close(ep[1]);
+		return r;
+	}
+
+	/*
+	 * A terminal's ^C reaches docker too, which passes it to the container;
+	 * capprof waits for the recording. SIGTERM and SIGHUP are forwarded.
+	 */
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	sigaction(SIGTERM, &fw, &old_term);
+	sigaction(SIGHUP, &fw, &old_hup);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(ep[0]);
+		close(ep[1]);
+		if (oc.active) {
+			close(oc.rfd);
+			close(oc.wfd);
+		}
+		goto out;
+	}
+	if (pid == 0) {
+		if (outcap_child(&oc) < 0)
+			_exit(125);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		execvp(argv[0], argv);
+		cerr = -errno;
+		if (write(ep[1], &cerr, sizeof(cerr)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(ep[1]);
+	if (outcap_start(&oc) < 0 && oc.wfd >= 0) {
+		close(oc.wfd);
+		oc.wfd = -1;
+	}
+	fwd_pid = pid;
+	do
+		w = waitpid(pid, &st, 0);
+	while (w < 0 && errno == EINTR);
+	fwd_pid = 0;
+	if (out)
+		outcap_finish(&oc, out);
+	/* An exec failure of docker itself is capprof's error, not the workload's 127. */
+	if (read(ep[0], &cerr, sizeof(cerr)) == (ssize_t)sizeof(cerr) && cerr < 0)
+		r = cerr;
+	close(ep[0]);
+	if (r < 0)
+		goto out;
+	if (w < 0) {
+		r = -errno;
+		goto out;
+	}
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+out:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	return r;
+}
+
+struct argv_buf {
+	char **v;
+	size_t n;
+};
+
+static void av_add(struct argv_buf *a, const char *s)
+{
+	a->v = cp_xreallocarray(a->v, a->n + 2, sizeof(char *));
+	a->v[a->n++] = cp_xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void av_addf(struct argv_buf *a, const char *fmt, ...) CP_PRINTF(2, 3);
+static void av_addf(struct argv_buf *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		cp_oom();
+	va_end(ap);
+	av_add(a, s);
+	free(s);
+}
+
+static void av_free(struct argv_buf *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+static bool apparmor_enabled(void)
+{
+	cp_autofree char *t = NULL;
+
+	return cp_read_file("/sys/module/apparmor/parameters/enabled", 64, &t, NULL) == 0 && t[0] == 'Y';
+}
+
+/* docker run's common head: --rm, stdin, and a tty when we have one. */
+static void run_head(struct argv_buf *a)
+{
+	av_add(a, "docker");
+	av_add(a, "run");
+	av_add(a, "--rm");
+	av_add(a, "-i");
+	if (isatty(0) && isatty(1))
+		av_add(a, "-t");
+}
+
+/*
+ * "--cap-add ALL" alone fails ("unable to apply caps") on a machine whose
+ * bounding set lacks a capability (this one has no SYS_RESOURCE): drop those.
+ * Listing each capability instead would not do: Docker 20.10 refuses names
+ * newer than it (BPF, PERFMON).
+ */
+static void add_all_caps(struct argv_buf *a)
+{
+	int last = cp_cap_last();
+
+	av_add(a, "--cap-add");
+	av_add(a, "ALL");
+	for (int c = 0; c <= last; c++) {
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 || !cp_cap_name(c))
+			continue;
+		av_add(a, "--cap-drop");
+		av_add(a, cp_cap_name(c));
+	}
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Does a --docker-arg set the container's user (-u U, -uU, --user U, --user=U)? */
+static bool sets_user(const struct dkr_opts *o)
+{
+	for (size_t i = 0; i < o->ndocker_args; i++) {
+		const char *a = o->docker_args[i];
+
+		if (!strncmp(a, "--user", 6) || (a[0] == '-' && a[1] == 'u'))
+			return true;
+	}
+	return false;
+}
+
+/* An image name docker would take for an option: refuse it. */
+static int check_image(const struct dkr_opts *o, char *err, size_t errlen)
+{
+	if (!o->image[0] || o->image[0] == '-') {
+		set_err(err, errlen, "\"%s\" is not an image name", o->image);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecord_opts, struct cp_rec **rec,
+	       int *exit_code, char *err, size_t errlen)
+{
+	struct dkr_file *files = NULL;
+	struct argv_buf a = { 0 };
+	size_t nfiles = 0, loader;
+	const char *base = getenv("TMPDIR");
+	cp_autofree char *out = cp_xasprintf("%s/capprof-docker.XXXXXX", base && *base ? base : "/var/tmp");
+	cp_autofree char *recpath = NULL;
+	char lerr[512];
+	int r;
+
+	*rec = NULL;
+	*exit_code = 125;
+	r = check_image(o, err, errlen);
+	if (r < 0)
+		return r;
+	r = dkr_self_files(&files, &nfiles, &loader, err, errlen);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (strchr(files[i].host, ':') || strchr(files[i].name, '/')) {
+			set_err(err, errlen, "%s: a path docker -v cannot take (':' in it)", files[i].host);
+			dkr_files_free(files, nfiles);
+			return -EINVAL;
+		}
+	}
+	if (!mkdtemp(out)) {
+		r = -errno;
+		set_err(err, errlen, "cannot make the output directory %s: %s", out, strerror(-r));
+		dkr_files_free(files, nfiles);
+		return r;
+	}
+	/* The inner capprof runs as the container's user, who must be able to write there. */
+	if (sets_user(o))
+		chmod(out, 0777);
+	run_head(&a);
+	add_all_caps(&a);
+	av_add(&a, "--security-opt");
+	av_add(&a, "seccomp=unconfined");
+	if (apparmor_enabled()) {
+		av_add(&a, "--security-opt");
+		av_add(&a, "apparmor=unconfined");
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		av_add(&a, "-v");
+		if (i == 0)
+			av_addf(&a, "%s:" DKR_ROOT "/capprof:ro", files[i].host);
+		else
+			av_addf(&a, "%s:" DKR_LIB "/%s:ro", files[i].host, files[i].name);
+	}
+	av_add(&a, "-v");
+	av_addf(&a, "%s:" DKR_OUT, out);
+	av_add(&a, "--entrypoint");
+	if (loader != SIZE_MAX)
+		av_addf(&a, DKR_LIB "/%s", files[loader].name);
+	else
+		av_add(&a, DKR_ROOT "/capprof");
+	for (size_t i = 0; i < o->ndocker_args; i++)
+		av_add(&a, o->docker_args[i]);
+	av_add(&a, o->image);
+	if (loader != SIZE_MAX) {
+		av_add(&a, "--library-path");
+		av_add(&a, DKR_LIB);
+		av_add(&a, DKR_ROOT "/capprof");
+	}
+	av_add(&a, "record");
+	av_add(&a, "-o");
+	av_add(&a, DKR_OUT "/capprof.json");
+	for (size_t i = 0; i < nrecord_opts; i++)
+		av_add(&a, record_opts[i]);
+	av_add(&a, "--");
+	for (size_t i = 0; o->argv[i]; i++)
+		av_add(&a, o->argv[i]);
+	dkr_files_free(files, nfiles);
+
+	r = sbx_spawn_wait(a.v, exit_code, NULL);
+	av_free(&a);
+	if (r < 0) {
+		set_err(err, errlen, "cannot run docker: %s", strerror(-r));
+		goto out;
+	}
+	recpath = cp_xasprintf("%s/capprof.json", out);
+	if (access(recpath, F_OK) == 0) {
+		r = rec_load(recpath, rec, lerr, sizeof(lerr));
+		if (r < 0)
+			set_err(err, errlen, "the container's recording: %s", lerr);
+	}
+out:
+	nftw(out, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	return r;
+}
+
+int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_rec *run, int *exit_code, char *err,
+		   size_t errlen)
+{
+	struct argv_buf a = { 0 };
+	cp_autofree char *flags = cp_xstrdup(run_flags);
+	char *save = NULL;
+	int r;
+
+	*exit_code = 125;
+	r = check_image(o, err, errlen);
+	if (r < 0)
+		return r;
+	run_head(&a);
+	/* One flag a line, its value after the first space (emit --docker-run). */
+	for (char *line = strtok_r(flags, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp;
+
+		if (line[0] == '#' || !line[0])
+			continue;
+		sp = strchr(line, ' ');
+		if (sp)
+			*sp = '\0';
+		av_add(&a, line);
+		if (sp)
+			av_add(&a, sp + 1);
+	}
+	for (size_t i = 0; i < o->ndocker_args; i++)
+		av_add(&a, o->docker_args[i]);
+	av_add(&a, o->image);
+	for (size_t i = 0; o->argv[i]; i++)
+		av_add(&a, o->argv[i]);
+	r = sbx_spawn_wait(a.v, exit_code, run);
+	av_free(&a);
+	if (r < 0)
+		set_err(err, errlen, "cannot run docker: %s", strerror(-r));
+	return r;
+}
+
+/* The runtime a --docker-arg names (--runtime X or --runtime=X), else runc. */
+static const char *docker_runtime(const struct dkr_opts *o)
+{
+	for (size_t i = 0; i < o->ndocker_args; i++) {
+		const char *a = o->docker_args[i];
+
+		if (!strncmp(a, "--runtime=", 10))
+			return a + 10;
+		if (!strcmp(a, "--runtime") && i + 1 < o->ndocker_args)
+			return o->docker_args[i + 1];
+	}
+	return "runc";
+}
+
+int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
+	       struct cp_rec *run, char **flags, int *exit_code, char *err, size_t errlen)
+{
+	const char *base = getenv("TMPDIR");
+	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
+	struct gen_opts go = { .format = GEN_DOCKER };
+	struct gen_runtime *rt = NULL;
+	int r;
+
+	*flags = NULL;
+	*exit_code = 125;
+	if (!profile_path) {
+		const char *name = runtime ? runtime : docker_runtime(o);
+
+		if (strcmp(name, "none")) {
+			r = gen_runtime_load(name, &rt, err, errlen);
+			if (r < 0)
+				return r;
+		}
+		go.runtime = rt;
+		r = gen_emit(rec, &go, &text, err, errlen);
+		gen_runtime_free(rt);
+		if (r < 0)
+			return r;
+		dir = cp_xasprintf("%s/capprof-verify.XXXXXX", base && *base ? base : "/var/tmp");
+		if (!mkdtemp(dir)) {
+			r = -errno;
+			set_err(err, errlen, "cannot make %s: %s", dir, strerror(-r));
+			return r;
+		}
+		gen_path = cp_xasprintf("%s/seccomp.json", dir);
+		r = cp_write_atomic(gen_path, text, strlen(text), 0644);
+		if (r < 0) {
+			set_err(err, errlen, "%s: %s", gen_path, strerror(-r));
+			goto out;
+		}
+		profile_path = gen_path;
+	} else {
+		/* dockerd reads the profile path itself: make it absolute. */
+		abs = realpath(profile_path, NULL);
+		if (!abs) {
+			r = -errno;
+			set_err(err, errlen, "%s: %s", profile_path, strerror(-r));
+			return r;
+		}
+		profile_path = abs;
+	}
+	go.format = GEN_DOCKER_RUN;
+	go.profile_path = profile_path;
+	go.runtime = NULL;
+	r = gen_emit(rec, &go, flags, err, errlen);
+	if (r == 0)
+		r = dkr_verify_run(o, *flags, run, exit_code, err, errlen);
+out:
+	if (gen_path)
+		unlink(gen_path);
+	if (dir)
+		rmdir(dir);
+	return r;
+}
