@@ -251,7 +251,7 @@ static int get_u64(const cJSON *j, uint64_t *out, struct perr *e, const char *wh
 
 static int get_errno(const cJSON *j, int *out, struct perr *e, const char *where)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int r = get_u64(j, &v, e, where);
 
 	if (r < 0)

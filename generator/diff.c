@@ -65,7 +65,7 @@ static const char *arg_name(const char *syscall, int idx)
 /* Lines for what `b` has beyond `a`, prefixed with sign. Returns how many. */
 static size_t beyond(struct cp_buf *out, char sign, const struct cp_rec *a, const struct cp_rec *b, bool b_profile)
 {
-	const struct cp_arch *arches[CP_MAX_ARCH];
+	const struct cp_arch *arches[CP_MAX_ARCH] = { 0 };
 	size_t lines = 0;
 
 	for (size_t i = 0; i < b->narch; i++)

@@ -240,6 +240,7 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 
 			/* Unconditional names of Docker's default, counted once. */
 			cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(dd, "syscalls"))
+			{
 				cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(e, "names"))
 				{
 					if (!cJSON_IsString(n) || docker_default_of(dd, n->valuestring) != D_ALLOW)
@@ -249,6 +250,7 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 					seen = cp_xreallocarray(seen, dn + 1, sizeof(*seen));
 					seen[dn++] = n->valuestring;
 				}
+			}
 			if (dn)
 				qsort(seen, dn, sizeof(*seen), cmp_str);
 			for (size_t i = 0, k = 0; i < dn; i++) {

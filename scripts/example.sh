@@ -10,6 +10,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 # A fresh file each run, so the re-run under verify starts from the same state.
+# shellcheck disable=SC2016 # the script is for sh -c, expanded there
 workload=(sh -c 'f=$(mktemp -p .); chown nobody "$f"; stat -c "owner %U mode %a" "$f"; rm "$f"')
 echo "== capprof record -- ${workload[*]}"
 "$capprof" record -- "${workload[@]}"

@@ -26,6 +26,7 @@ expect_caps() { # LABEL EXPECTED CMD...
 	cat "$T/out"
 	[[ $got == "$expected" ]] || fail "$label: expected capabilities [$expected], found [$got] (workload exit $rc)"
 	echo "ok $label: [$got]"
+	# shellcheck disable=SC2034 # read by the tests that source this file
 	LAST_RC=$rc
 }
 

@@ -522,7 +522,7 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 int capeng_on_stop(struct tracer *t, struct tracee *tc, int status)
 {
 	int sig = WSTOPSIG(status);
-	int event = (unsigned)status >> 16;
+	int event = (int)((unsigned)status >> 16);
 	struct __ptrace_syscall_info info;
 
 	if (sig == (SIGTRAP | 0x80)) {

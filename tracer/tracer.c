@@ -458,7 +458,7 @@ static int on_stop(struct tracer *t, pid_t pid, int status)
 {
 	struct tracee *tc = tracer_find(t, pid);
 	int sig = WSTOPSIG(status);
-	int event = (unsigned)status >> 16;
+	int event = (int)((unsigned)status >> 16);
 
 	if (!tc)
 		tc = tracee_add(t, pid); /* a new child's stop can precede its parent's event */

@@ -14,6 +14,7 @@ scripts=${CAPPROF_SCRIPTS:-$(cd "$(dirname "$0")/../.." && pwd)/scripts}
 cd "$T" || exit 1
 
 bind80='use Socket; socket(S, PF_INET, SOCK_STREAM, 0) or die; bind(S, sockaddr_in(80, INADDR_ANY)) or die "bind: $!"; print "bound 80\n"'
+# shellcheck disable=SC2016 # the script is for sh -c, expanded there
 "$CAPPROF" record -q --docker capprof-debian -o rec.json -- \
 	sh -c 'touch /tmp/f && chown nobody /tmp/f && su -s /bin/sh nobody -c "id -u" && perl -e "$1"' sh "$bind80" \
 	>out 2>err || fail "record --docker capprof-debian: exit $? $(cat out err)"

@@ -44,7 +44,7 @@ expect 0 "" "$CAPPROF" emit -i "$G/sample.json" --runtime none
 expect 0 "" "$CAPPROF" emit -i "$G/sample.json" -o "$T/p.json"
 [[ ! -s $T/out ]] || fail "emit -o also wrote to stdout"
 cmp -s "$T/p.json" "$T/stdout.json" || fail "-o output differs from stdout"
-ls -a "$T" | grep -q '\.tmp$' && fail "temporary file left behind"
+compgen -G "$T/.*.tmp" >/dev/null && fail "temporary file left behind"
 mkdir "$T/dir"
 expect 2 "$T/dir" "$CAPPROF" emit -i "$G/sample.json" -o "$T/dir"
 

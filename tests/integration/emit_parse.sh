@@ -68,7 +68,8 @@ PY
 	python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["linux"]["seccomp"], open(sys.argv[2], "w"))' \
 		"$T/oci.out" "$T/oci-seccomp.json" || fail "$rec: no linux.seccomp in --oci"
 	for pair in "docker.out oci-seccomp.json" "oci-seccomp.json docker.out"; do
-		set -- $pair
+		read -r -a files <<<"$pair"
+		set -- "${files[@]}"
 		"$CAPPROF" diff "$T/$1" "$T/$2" >"$T/d.out" 2>"$T/d.err"; rc=$?
 		assert_eq "$rec: diff $1 $2 ($(cat "$T/d.err" "$T/d.out"))" 0 "$rc"
 		grep -q '^[+-] ' "$T/d.out" && fail "$rec: $1 and $2 differ: $(cat "$T/d.out")"

@@ -36,7 +36,7 @@ echo "ok 1M syscalls: $(cat stats)"
 
 # Tracees that exit in the middle of capability retries (ESRCH everywhere).
 if [[ $(id -u) == 0 ]]; then
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		timeout 60 "$CAPPROF" record -q -o retry.json -- "$WORKLOADS/retry_exit" 8
 		rc=$?
 		[[ $rc == 124 ]] && fail "capprof hung when tracees vanished mid-retry"
@@ -66,6 +66,7 @@ echo "ok SIGINT"
 # Disk full while writing: the old file stays intact, nothing half-written is left.
 if [[ $(id -u) == 0 ]] && unshare -m true 2>/dev/null; then
 	mkdir small
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	unshare -m --propagation private bash -c '
 		set -e
 		mount -t tmpfs -o size=64k capprof-full small

@@ -63,7 +63,7 @@ grep -q 'symbolic link' err || fail "symlink message: $(cat err)"
 assert_eq "symlink target untouched" old "$(cat target)"
 "$CAPPROF" record -q -o nodir/x.json -- true 2>err; assert_eq "missing directory" 125 $?
 grep -q 'nodir/x.json' err || fail "missing-dir message must name the file: $(cat err)"
-ls -a | grep -q '\.capprof\..*\.tmp' && fail "temporary file left behind"
+compgen -G '.capprof.*.tmp' >/dev/null && fail "temporary file left behind"
 
 # No progress line when stderr is not a terminal.
 "$CAPPROF" record -o rec.json -- true 2>err

@@ -29,6 +29,7 @@ PY
 
 for prof in nochmod default-nochmod; do
 	rm -f "$T/out"
+	# shellcheck disable=SC2016 # the script is for sh -c, expanded there
 	"$CAPPROF" run --profile "$T/$prof.json" -- sh -c \
 		'chmod 777 "$1"; echo "chmod=$?"; echo other work >"$2"; cat "$1"' sh "$f" "$T/out" \
 		>"$T/stdout" 2>"$T/stderr"

@@ -51,9 +51,9 @@ prep() { # MODE
 
 ran=0
 for c in "${cases[@]}"; do
-	set -- $c
-	mode=$1 cap=$2
-	shift 2
+	read -r mode cap rest <<<"$c"
+	read -r -a rest <<<"$rest"
+	set -- "${rest[@]}"
 	keys=("$@")
 	if ! in_bounding_set "$cap"; then
 		echo "not run: $mode (CAP_$cap is not in the bounding set)"

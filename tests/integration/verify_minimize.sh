@@ -44,7 +44,8 @@ grep -q '^  exit_group  *needed' out || fail "derived: exit_group not needed?: $
 grep -q '^  execve  *needed' out || fail "derived: execve: $(cat out)"
 unneeded=$(sed -n 's/^verify: syscalls not needed ([0-9]*)://p' out)
 [[ -n $unneeded ]] || fail "derived: no unneeded list: $(cat out)"
-python3 - min.json $unneeded <<'PY' || fail "the -o profile still allows an unneeded syscall"
+read -r -a unneeded_list <<<"$unneeded"
+python3 - min.json "${unneeded_list[@]}" <<'PY' || fail "the -o profile still allows an unneeded syscall"
 import json, sys
 p = json.load(open(sys.argv[1]))
 allowed = {n for e in p["syscalls"] if e["action"] == "SCMP_ACT_ALLOW" for n in e["names"]}

@@ -31,7 +31,7 @@ static int main_sleeping(void)
 
 static void *run(void *arg)
 {
-	struct timespec ts = { 0, 1000 * 1000 };
+	struct timespec ts = { 0, 1000000L };
 
 	(void)arg;
 	while (!main_sleeping())

@@ -32,7 +32,7 @@ int main(void)
 
 	child = fork();
 	if (child == 0) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		struct timespec ts = { 0, 100000000L };
 
 		nanosleep(&ts, NULL);
 		kill(parent, SIGCONT);

@@ -13,7 +13,7 @@ static void *work(void *arg)
 	struct utsname u;
 
 	(void)arg;
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = { 0, 20000000L };
 
 	for (int i = 0; i < 100; i++) {
 		syscall(SYS_gettid);
