@@ -29,9 +29,10 @@ int gen_datafile_find(const char *file, char **path, char *err, size_t errlen)
 	struct cp_buf searched = { 0 };
 	int r = -ENOENT;
 
+	/* An explicit data directory is the only one searched. */
 	if (env && *env)
 		dirs[nd++] = cp_xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	n = nd ? -1 : readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		const char *dir;
 
@@ -40,7 +41,8 @@ int gen_datafile_find(const char *file, char **path, char *err, size_t errlen)
 		dirs[nd++] = cp_xasprintf("%s/../profiles", dir);
 		dirs[nd++] = cp_xasprintf("%s/../share/capprof/profiles", dir);
 	}
-	dirs[nd++] = cp_xstrdup(CP_DATADIR "/profiles");
+	if (!env || !*env)
+		dirs[nd++] = cp_xstrdup(CP_DATADIR "/profiles");
 	for (size_t i = 0; i < nd; i++) {
 		char *p = cp_xasprintf("%s/%s", dirs[i], file);
 
