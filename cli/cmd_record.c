@@ -66,6 +66,13 @@ static int record_docker(const char *image, char **dargs, size_t ndargs, char **
 		cli_error("record --docker %s: the container left no recording (docker exited %d)", image, code);
 		return code ? code : CP_EXIT_FAILURE;
 	}
+	/* So that verify can run it the same way. */
+	free(rec->env_docker_image);
+	rec->env_docker_image = cp_xstrdup(image);
+	rec->env_docker_args = cp_xcalloc(ndargs + 1, sizeof(char *));
+	for (size_t i = 0; i < ndargs; i++)
+		rec->env_docker_args[i] = cp_xstrdup(dargs[i]);
+	rec->env_ndocker_args = ndargs;
 	r = rec_save(rec, out);
 	if (r < 0) {
 		cli_error("%s: cannot write recording: %s", out, cli_write_strerror(r));
@@ -194,6 +201,7 @@ int cmd_record(int argc, char **argv)
 	}
 	o.hash_output = hash_output;
 	rec = rec_new();
+	rec->env_sandbox = sandbox;
 	r = trace_run(&o, rec, &res);
 	if (sb && sbx_end(cp_steal_pointer(&sb), serr, sizeof(serr)) < 0) {
 		cli_error("record: %s", serr);

@@ -632,6 +632,19 @@ int cmd_verify(int argc, char **argv)
 		cli_error("%s: %s", input, err);
 		return CP_EXIT_FAILURE;
 	}
+	/* Start the way the recording did, unless told otherwise. */
+	if (!dk.image && !v.sandbox && rec->env_docker_image && !caps_given && !min_caps && !min_sys && !output &&
+	    !go.nnp_only && !go.no_args && nnp < 0) {
+		dk.image = rec->env_docker_image;
+		dargs = cp_xreallocarray(dargs, rec->env_ndocker_args + 1, sizeof(char *));
+		for (size_t i = 0; i < rec->env_ndocker_args; i++)
+			dargs[i] = rec->env_docker_args[i];
+		dk.ndocker_args = rec->env_ndocker_args;
+		printf("verify: recorded in a container of %s: verifying with --docker %s\n", dk.image, dk.image);
+	} else if (!dk.image && !v.sandbox && rec->env_sandbox) {
+		v.sandbox = true;
+		printf("verify: recorded with --sandbox: verifying on a fresh sandbox too\n");
+	}
 	if (dk.image) {
 		dk.docker_args = dargs;
 		dk.argv = optind < argc ? argv + optind : rec->argv;

@@ -148,6 +148,19 @@ char *rec_to_json(const struct cp_rec *rec)
 	cJSON_AddStringToObject(root, "kernel", rec->kernel ? rec->kernel : "");
 	cJSON_AddStringToObject(root, "machine", rec->machine ? rec->machine : "");
 	cJSON_AddBoolToObject(root, "capabilities_traced", rec->caps_traced);
+	if (rec->env_sandbox || rec->env_docker_image) {
+		o = cJSON_AddObjectToObject(root, "environment");
+		if (rec->env_sandbox)
+			cJSON_AddTrueToObject(o, "sandbox");
+		if (rec->env_docker_image) {
+			cJSON *d = cJSON_AddObjectToObject(o, "docker"), *a;
+
+			cJSON_AddStringToObject(d, "image", rec->env_docker_image);
+			a = cJSON_AddArrayToObject(d, "args");
+			for (size_t i = 0; i < rec->env_ndocker_args; i++)
+				cJSON_AddItemToArray(a, cJSON_CreateString(rec->env_docker_args[i]));
+		}
+	}
 	if (rec->output_sha256) {
 		o = cJSON_AddObjectToObject(root, "output");
 		cJSON_AddStringToObject(o, "sha256", rec->output_sha256);
@@ -524,6 +537,30 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 	if (j && get_int(j, 0, UINT32_MAX, &v) < 0)
 		return fail(e, "gid: expected a group id");
 	rec->gid = j ? (uint32_t)v : 0;
+	j = cJSON_GetObjectItemCaseSensitive(root, "environment");
+	if (j) {
+		const cJSON *sb = cJSON_GetObjectItemCaseSensitive(j, "sandbox");
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "docker");
+
+		if (!cJSON_IsObject(j) || (sb && !cJSON_IsBool(sb)))
+			return fail(e, "environment: expected {\"sandbox\": bool, \"docker\": {...}}");
+		rec->env_sandbox = cJSON_IsTrue(sb);
+		if (d) {
+			const char *img = opt_string(d, "image", &bad);
+			const cJSON *args = cJSON_GetObjectItemCaseSensitive(d, "args");
+
+			if (!cJSON_IsObject(d) || bad || !img || (args && !cJSON_IsArray(args)))
+				return fail(e, "environment.docker: expected {\"image\": string, \"args\": [string]}");
+			rec->env_docker_image = cp_xstrdup(img);
+			rec->env_docker_args = cp_xcalloc((size_t)cJSON_GetArraySize(args) + 1, sizeof(char *));
+			cJSON_ArrayForEach(it, args)
+			{
+				if (!cJSON_IsString(it))
+					return fail(e, "environment.docker.args[%zu]: expected a string", rec->env_ndocker_args);
+				rec->env_docker_args[rec->env_ndocker_args++] = cp_xstrdup(it->valuestring);
+			}
+		}
+	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "output");
 	if (j) {
 		const char *h = opt_string(j, "sha256", &bad);

@@ -86,6 +86,10 @@ void rec_free(struct cp_rec *rec)
 	free(rec->machine);
 	free(rec->incomplete_reason);
 	free(rec->output_sha256);
+	free(rec->env_docker_image);
+	for (size_t i = 0; i < rec->env_ndocker_args; i++)
+		free(rec->env_docker_args[i]);
+	free(rec->env_docker_args);
 	for (size_t i = 0; i < rec->narch; i++) {
 		for (uint32_t n = 0; n < rec->arch[i].nsys; n++)
 			sys_free(rec->arch[i].sys[n]);
@@ -291,6 +295,14 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 	}
 	for (size_t i = 0; i < src->ndenied; i++)
 		rec_add_denied(dst, &src->denied[i]);
+	if (!dst->env_docker_image && src->env_docker_image) {
+		dst->env_docker_image = cp_xstrdup(src->env_docker_image);
+		dst->env_docker_args = cp_xcalloc(src->env_ndocker_args + 1, sizeof(char *));
+		for (size_t i = 0; i < src->env_ndocker_args; i++)
+			dst->env_docker_args[i] = cp_xstrdup(src->env_docker_args[i]);
+		dst->env_ndocker_args = src->env_ndocker_args;
+	}
+	dst->env_sandbox |= src->env_sandbox;
 	dst->caps_traced |= src->caps_traced;
 	dst->complete &= src->complete;
 }

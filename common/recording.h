@@ -94,6 +94,12 @@ struct cp_rec {
 	char *output_sha256; /* NULL when output was not captured */
 	uint64_t output_bytes;
 
+	/* Where the run happened, so verify can start the same way. */
+	bool env_sandbox; /* record --sandbox */
+	char *env_docker_image; /* record --docker IMAGE, or NULL */
+	char **env_docker_args; /* its --docker-arg values */
+	size_t env_ndocker_args;
+
 	struct cp_arch arch[CP_MAX_ARCH];
 	size_t narch;
 
