@@ -15,6 +15,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <limits.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,7 +33,7 @@
 #include <unistd.h>
 
 #define GRACE_SECONDS 5
-#define SPIN_POLLS 1000
+#define SPIN_NS 50000 /* poll this long for the next stop before sleeping */
 
 static volatile sig_atomic_t got_signal, got_alarm;
 static volatile pid_t forward_pid;
@@ -506,18 +507,23 @@ static int on_stop(struct tracer *t, pid_t pid, int status)
 /*
  * The next stop of any tracee. A traced syscall costs a round trip between
  * tracee and tracer; when the tracer sleeps, its CPU may go idle and each
- * wake-up then costs tens of microseconds on a VM. Polling briefly first
- * catches the common case, a tracee that stops again microseconds after it
- * was restarted, without sleeping.
+ * wake-up then costs tens of microseconds on a VM. Polling for up to 50 us
+ * first catches the common case, a tracee that stops again microseconds
+ * after it was restarted, without sleeping; a slower one costs 50 us of
+ * polling. Measured (make bench, idle 2-vCPU VM): find /usr 16.5 s -> 6 s;
+ * the price is on exec-heavy work, 2000 execs 2.4 s -> 3.8 s, where a
+ * polling tracer keeps its CPU from the new processes.
  */
 static pid_t next_stop(int *st)
 {
-	for (int i = 0; i < SPIN_POLLS; i++) {
+	uint64_t until = cp_now_ns() + SPIN_NS;
+
+	do {
 		pid_t w = wait4(-1, st, __WALL | WNOHANG, NULL);
 
 		if (w != 0)
 			return w;
-	}
+	} while (cp_now_ns() < until);
 	return wait4(-1, st, __WALL, NULL);
 }
 
