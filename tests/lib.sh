@@ -10,6 +10,19 @@ skip() { echo "SKIP: $*"; exit 77; }
 need_root() { [[ $(id -u) == 0 ]] || skip "needs root"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs $1 (not installed)"; }
 
+# Docker end-to-end tests: start dockerd and build the test images they name
+# (scripts/docker-setup.sh, scripts/mkimages.sh); skip saying why when Docker
+# cannot run here. Sets $scripts to the scripts directory.
+need_docker() { # IMAGE-KIND... (busybox, debian)
+	need_root
+	need_cmd docker
+	scripts=${CAPPROF_SCRIPTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../scripts" && pwd)}
+	[[ -x $scripts/docker-setup.sh && -x $scripts/mkimages.sh ]] ||
+		skip "needs $scripts/docker-setup.sh and mkimages.sh"
+	"$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || skip "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
+	"$scripts/mkimages.sh" "$@" >>"$T/setup.log" 2>&1 || fail "cannot build the $* image(s): $(tail -n3 "$T/setup.log")"
+}
+
 # Syscall names in a recording, one a line, sorted: of one architecture, or of all.
 rec_syscalls() { # FILE [ARCH|all]
 	python3 - "$1" "${2:-x86_64}" <<'PY'

@@ -6,13 +6,7 @@
 # vim installs, and apt prints no W: or E: line. Prints the capability set
 # and the plain, recorded and enforced run times.
 . "$(dirname "$0")/../lib.sh"
-need_root
-need_cmd docker
-scripts=${CAPPROF_SCRIPTS:-$(cd "$(dirname "$0")/../.." && pwd)/scripts}
-[[ -x $scripts/docker-setup.sh && -x $scripts/mkimages.sh ]] ||
-	skip "needs $scripts/docker-setup.sh and mkimages.sh"
-"$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || skip "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
-"$scripts/mkimages.sh" debian >>"$T/setup.log" 2>&1 || fail "cannot build capprof-debian: $(tail -n3 "$T/setup.log")"
+need_docker debian
 cd "$T" || exit 1
 img=capprof-debian
 work='apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y vim'

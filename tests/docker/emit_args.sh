@@ -17,17 +17,10 @@
 #   same capabilities is the reference).
 # Exit 0 pass, 1 fail, 77 skip. About 15-30 s.
 . "$(dirname "$0")/../lib.sh"
-need_root
-need_cmd docker
 need_cmd python3
 need_cmd gcc
-top=$(cd "$(dirname "$0")/../.." && pwd)
-scripts=${CAPPROF_SCRIPTS:-$top/scripts}
 [[ $(uname -m) == x86_64 ]] || skip "the probe and the expected rules are for x86_64"
-[[ -x $scripts/docker-setup.sh && -x $scripts/mkimages.sh ]] ||
-	skip "needs $scripts/docker-setup.sh and mkimages.sh"
-"$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || skip "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
-"$scripts/mkimages.sh" busybox >>"$T/setup.log" 2>&1 || fail "cannot build capprof-busybox: $(tail -n3 "$T/setup.log")"
+need_docker busybox
 docker info -f '{{json .Runtimes}}' 2>/dev/null | grep -q '"runc"' || skip "dockerd has no runc runtime"
 cd "$T" || exit 1
 mkdir tmp

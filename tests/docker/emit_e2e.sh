@@ -23,16 +23,9 @@
 # workload and NNP setting (explained ones do not count), SAMPLE=all for
 # every name. About 1-2 minutes on 2 cores.
 . "$(dirname "$0")/../lib.sh"
-need_root
-need_cmd docker
 need_cmd python3
 top=$(cd "$(dirname "$0")/../.." && pwd)
-scripts=${CAPPROF_SCRIPTS:-$top/scripts}
-[[ -x $scripts/docker-setup.sh && -x $scripts/mkimages.sh ]] ||
-	skip "needs $scripts/docker-setup.sh and mkimages.sh"
-"$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || skip "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
-"$scripts/mkimages.sh" busybox debian >>"$T/setup.log" 2>&1 ||
-	fail "cannot build the images: $(tail -n3 "$T/setup.log")"
+need_docker busybox debian
 docker info -f '{{json .Runtimes}}' 2>/dev/null | grep -q '"runc"' || skip "dockerd has no runc runtime"
 rtlist=${CAPPROF_DATADIR:-$top/profiles}/runtime-runc.json
 [[ -f $rtlist ]] || fail "no $rtlist"

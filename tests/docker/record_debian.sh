@@ -4,13 +4,7 @@
 # needs NET_BIND_SERVICE on the host but none under Docker, which sets
 # net.ipv4.ip_unprivileged_port_start=0 in the container's network namespace.
 . "$(dirname "$0")/../lib.sh"
-need_root
-need_cmd docker
-scripts=${CAPPROF_SCRIPTS:-$(cd "$(dirname "$0")/../.." && pwd)/scripts}
-[[ -x $scripts/docker-setup.sh && -x $scripts/mkimages.sh ]] ||
-	skip "needs $scripts/docker-setup.sh and mkimages.sh"
-"$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || skip "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
-"$scripts/mkimages.sh" debian >>"$T/setup.log" 2>&1 || fail "cannot build capprof-debian: $(tail -n3 "$T/setup.log")"
+need_docker debian
 cd "$T" || exit 1
 
 bind80='use Socket; socket(S, PF_INET, SOCK_STREAM, 0) or die; bind(S, sockaddr_in(80, INADDR_ANY)) or die "bind: $!"; print "bound 80\n"'

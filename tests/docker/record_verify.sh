@@ -3,13 +3,7 @@
 # flags and profile `emit --docker-run` makes, with the same output; a
 # profile without mkdir fails it, naming the exit status.
 . "$(dirname "$0")/../lib.sh"
-need_root
-need_cmd docker
-scripts=${CAPPROF_SCRIPTS:-$(cd "$(dirname "$0")/../.." && pwd)/scripts}
-[[ -x $scripts/docker-setup.sh && -x $scripts/mkimages.sh ]] ||
-	skip "needs $scripts/docker-setup.sh and mkimages.sh"
-"$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || skip "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
-"$scripts/mkimages.sh" busybox >>"$T/setup.log" 2>&1 || fail "cannot build capprof-busybox: $(tail -n3 "$T/setup.log")"
+need_docker busybox
 cd "$T" || exit 1
 # Without the default runtime's baseline data, crun's (when dockerd has crun).
 default=$(docker info -f '{{.DefaultRuntime}}' 2>/dev/null)
