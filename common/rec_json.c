@@ -67,16 +67,6 @@ static const char *const verdict_names[] = {
 	[CP_VERDICT_TOLERATED] = "tolerated",
 };
 
-struct named_sys {
-	const char *name;
-	const struct cp_sys *sys;
-};
-
-static int cmp_named_sys(const void *a, const void *b)
-{
-	return strcmp(((const struct named_sys *)a)->name, ((const struct named_sys *)b)->name);
-}
-
 static int cmp_arch(const void *a, const void *b)
 {
 	const char *x = cp_arch_name((*(const struct cp_arch *const *)a)->token);
@@ -174,30 +164,17 @@ char *rec_to_json(const struct cp_rec *rec)
 	for (size_t i = 0; i < rec->narch; i++) {
 		const struct cp_arch *a = arches[i];
 		const char *an = cp_arch_name(a->token);
-		struct named_sys *list = cp_xcalloc(a->nsys, sizeof(*list));
-		size_t n = 0;
+		struct cp_named_sys *list = NULL;
+		size_t n;
 		cJSON *ao, *so;
 
-		if (!an) {
-			free(list);
+		if (!an)
 			continue;
-		}
-		for (uint32_t nr = 0; nr < a->nsys; nr++) {
-			const char *name;
-
-			if (!a->sys[nr])
-				continue;
-			name = cp_syscall_name(a->token, nr);
-			if (!name)
-				continue;
-			list[n].name = name;
-			list[n++].sys = a->sys[nr];
-		}
-		qsort(list, n, sizeof(*list), cmp_named_sys);
+		n = rec_sorted_syscalls(a, &list);
 		ao = cJSON_AddObjectToObject(archo, an);
 		so = cJSON_AddObjectToObject(ao, "syscalls");
 		for (size_t k = 0; k < n; k++)
-			cJSON_AddItemToObject(so, list[k].name, sys_json(list[k].name, list[k].sys));
+			cJSON_AddItemToObject(so, list[k].name, sys_json(list[k].name, a->sys[list[k].nr]));
 		free(list);
 	}
 

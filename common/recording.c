@@ -226,6 +226,28 @@ void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev)
 	rec_evidence_copy(&rec->denied[rec->ndenied++], ev);
 }
 
+static int cmp_named_sys(const void *a, const void *b)
+{
+	return strcmp(((const struct cp_named_sys *)a)->name, ((const struct cp_named_sys *)b)->name);
+}
+
+size_t rec_sorted_syscalls(const struct cp_arch *a, struct cp_named_sys **out)
+{
+	struct cp_named_sys *v = cp_xcalloc(a->nsys + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (uint32_t nr = 0; nr < a->nsys; nr++) {
+		const char *name = a->sys[nr] ? cp_syscall_name(a->token, nr) : NULL;
+
+		if (name)
+			v[n++] = (struct cp_named_sys){ name, nr };
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_named_sys);
+	*out = v;
+	return n;
+}
+
 size_t rec_count_syscalls(const struct cp_rec *rec)
 {
 	size_t n = 0;

@@ -151,6 +151,15 @@ void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev);
 /* Union of src into dst: syscalls, values, executables, capabilities. */
 void rec_merge(struct cp_rec *dst, const struct cp_rec *src);
 
+/* A syscall of an architecture by name; rec_sorted_syscalls lists them sorted by name. */
+struct cp_named_sys {
+	const char *name; /* from libseccomp, lives as long as the process */
+	uint32_t nr;
+};
+
+/* The syscalls of a with a name, sorted by name, in *out (free it). Returns how many. */
+size_t rec_sorted_syscalls(const struct cp_arch *a, struct cp_named_sys **out);
+
 /* Number of distinct syscalls over all architectures. */
 size_t rec_count_syscalls(const struct cp_rec *rec);
 

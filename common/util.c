@@ -244,6 +244,17 @@ void cp_buf_free(struct cp_buf *b)
 	b->len = b->cap = 0;
 }
 
+void cp_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
 void cp_scrub_controls(char *s)
 {
 	for (; s && *s; s++)

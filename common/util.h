@@ -68,6 +68,9 @@ void cp_buf_puts(struct cp_buf *b, const char *s);
 void cp_buf_printf(struct cp_buf *b, const char *fmt, ...) CP_PRINTF(2, 3);
 void cp_buf_free(struct cp_buf *b);
 
+/* Format a one-line error into err (nothing when err is NULL or errlen 0). */
+void cp_set_err(char *err, size_t errlen, const char *fmt, ...) CP_PRINTF(3, 4);
+
 /*
  * Replace control characters with '?': error messages quote names from input
  * files, and must stay one line without terminal escapes.

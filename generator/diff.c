@@ -13,38 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct named {
-	const char *name;
-	uint32_t nr;
-};
-
-static int cmp_named(const void *a, const void *b)
-{
-	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
-}
-
 static int cmp_arch(const void *a, const void *b)
 {
 	const char *x = cp_arch_name((*(const struct cp_arch *const *)a)->token);
 	const char *y = cp_arch_name((*(const struct cp_arch *const *)b)->token);
 
 	return strcmp(x ? x : "", y ? y : "");
-}
-
-static size_t sorted_names(const struct cp_arch *a, struct named **out)
-{
-	struct named *v = cp_xcalloc(a->nsys + 1, sizeof(*v));
-	size_t n = 0;
-
-	for (uint32_t nr = 0; nr < a->nsys; nr++) {
-		const char *name = a->sys[nr] ? cp_syscall_name(a->token, nr) : NULL;
-
-		if (name)
-			v[n++] = (struct named){ name, nr };
-	}
-	qsort(v, n, sizeof(*v), cmp_named);
-	*out = v;
-	return n;
 }
 
 static bool unrestricted(const struct cp_valset *s)
@@ -74,8 +48,8 @@ static size_t beyond(struct cp_buf *out, char sign, const struct cp_rec *a, cons
 	for (size_t i = 0; i < b->narch; i++) {
 		const struct cp_arch *ba = arches[i], *aa = rec_arch_find(a, ba->token);
 		const char *an = cp_arch_name(ba->token);
-		struct named *v;
-		size_t n = sorted_names(ba, &v);
+		struct cp_named_sys *v;
+		size_t n = rec_sorted_syscalls(ba, &v);
 
 		for (size_t k = 0; k < n; k++) {
 			const struct cp_sys *bs = ba->sys[v[k].nr];

@@ -73,16 +73,6 @@ static void cap_detail(struct cp_buf *b, const char *cap, const struct cp_capuse
 	cp_buf_puts(b, "\n");
 }
 
-struct named {
-	const char *name;
-	uint32_t nr;
-};
-
-static int cmp_named(const void *a, const void *b)
-{
-	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
-}
-
 static void explain_all(struct cp_buf *b, const struct cp_rec *rec)
 {
 	const char *caps[CP_MAX_CAP];
@@ -90,16 +80,9 @@ static void explain_all(struct cp_buf *b, const struct cp_rec *rec)
 
 	for (size_t i = 0; i < rec->narch; i++) {
 		const struct cp_arch *a = &rec->arch[i];
-		struct named *v = cp_xcalloc(a->nsys + 1, sizeof(*v));
-		size_t n = 0;
+		struct cp_named_sys *v = NULL;
+		size_t n = rec_sorted_syscalls(a, &v);
 
-		for (uint32_t nr = 0; nr < a->nsys; nr++) {
-			const char *name = a->sys[nr] ? cp_syscall_name(a->token, nr) : NULL;
-
-			if (name)
-				v[n++] = (struct named){ name, nr };
-		}
-		qsort(v, n, sizeof(*v), cmp_named);
 		for (size_t k = 0; k < n; k++) {
 			const struct cp_sys *s = a->sys[v[k].nr];
 

@@ -38,18 +38,6 @@
 #define DKR_LIB DKR_ROOT "/lib"
 #define DKR_OUT DKR_ROOT "/out"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) CP_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* DT_SONAME of a shared object, or the PT_INTERP of an executable. */
 static int elf_names(const char *path, char **soname, char **interp)
 {
@@ -135,12 +123,12 @@ int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, 
 	*n = 0;
 	*loader = SIZE_MAX;
 	if (!exe) {
-		set_err(err, errlen, "cannot find capprof's own executable (/proc/self/exe): %s", strerror(errno));
+		cp_set_err(err, errlen, "cannot find capprof's own executable (/proc/self/exe): %s", strerror(errno));
 		return -errno;
 	}
 	r = elf_names(exe, &soname, &interp);
 	if (r < 0) {
-		set_err(err, errlen, "%s: cannot read its ELF headers: %s", exe, strerror(-r));
+		cp_set_err(err, errlen, "%s: cannot read its ELF headers: %s", exe, strerror(-r));
 		return r;
 	}
 	if (interp)
@@ -153,7 +141,7 @@ int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, 
 	maps = fopen("/proc/self/maps", "re");
 	if (!maps) {
 		r = -errno;
-		set_err(err, errlen, "/proc/self/maps: %s", strerror(-r));
+		cp_set_err(err, errlen, "/proc/self/maps: %s", strerror(-r));
 		dkr_files_free(f, len);
 		return r;
 	}
@@ -184,7 +172,7 @@ int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, 
 		len++;
 	}
 	if (interp && *loader == SIZE_MAX) {
-		set_err(err, errlen, "%s: its loader %s is not among the mapped files", exe, interp);
+		cp_set_err(err, errlen, "%s: its loader %s is not among the mapped files", exe, interp);
 		dkr_files_free(f, len);
 		return -ENOENT;
 	}
@@ -377,7 +365,7 @@ static bool sets_user(const struct dkr_opts *o)
 static int check_image(const struct dkr_opts *o, char *err, size_t errlen)
 {
 	if (!o->image[0] || o->image[0] == '-') {
-		set_err(err, errlen, "\"%s\" is not an image name", o->image);
+		cp_set_err(err, errlen, "\"%s\" is not an image name", o->image);
 		return -EINVAL;
 	}
 	return 0;
@@ -405,14 +393,14 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 		return r;
 	for (size_t i = 0; i < nfiles; i++) {
 		if (strchr(files[i].host, ':') || strchr(files[i].name, '/')) {
-			set_err(err, errlen, "%s: a path docker -v cannot take (':' in it)", files[i].host);
+			cp_set_err(err, errlen, "%s: a path docker -v cannot take (':' in it)", files[i].host);
 			dkr_files_free(files, nfiles);
 			return -EINVAL;
 		}
 	}
 	if (!mkdtemp(out)) {
 		r = -errno;
-		set_err(err, errlen, "cannot make the output directory %s: %s", out, strerror(-r));
+		cp_set_err(err, errlen, "cannot make the output directory %s: %s", out, strerror(-r));
 		dkr_files_free(files, nfiles);
 		return r;
 	}
@@ -462,14 +450,14 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 	r = sbx_spawn_wait(a.v, exit_code, NULL);
 	av_free(&a);
 	if (r < 0) {
-		set_err(err, errlen, "cannot run docker: %s", strerror(-r));
+		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));
 		goto out;
 	}
 	recpath = cp_xasprintf("%s/capprof.json", out);
 	if (access(recpath, F_OK) == 0) {
 		r = rec_load(recpath, rec, lerr, sizeof(lerr));
 		if (r < 0)
-			set_err(err, errlen, "the container's recording: %s", lerr);
+			cp_set_err(err, errlen, "the container's recording: %s", lerr);
 	}
 out:
 	nftw(out, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
@@ -510,7 +498,7 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	r = sbx_spawn_wait(a.v, exit_code, run);
 	av_free(&a);
 	if (r < 0)
-		set_err(err, errlen, "cannot run docker: %s", strerror(-r));
+		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));
 	return r;
 }
 
@@ -555,13 +543,13 @@ int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *p
 		dir = cp_xasprintf("%s/capprof-verify.XXXXXX", base && *base ? base : "/var/tmp");
 		if (!mkdtemp(dir)) {
 			r = -errno;
-			set_err(err, errlen, "cannot make %s: %s", dir, strerror(-r));
+			cp_set_err(err, errlen, "cannot make %s: %s", dir, strerror(-r));
 			return r;
 		}
 		gen_path = cp_xasprintf("%s/seccomp.json", dir);
 		r = cp_write_atomic(gen_path, text, strlen(text), 0644);
 		if (r < 0) {
-			set_err(err, errlen, "%s: %s", gen_path, strerror(-r));
+			cp_set_err(err, errlen, "%s: %s", gen_path, strerror(-r));
 			goto out;
 		}
 		profile_path = gen_path;
@@ -570,7 +558,7 @@ int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *p
 		abs = realpath(profile_path, NULL);
 		if (!abs) {
 			r = -errno;
-			set_err(err, errlen, "%s: %s", profile_path, strerror(-r));
+			cp_set_err(err, errlen, "%s: %s", profile_path, strerror(-r));
 			return r;
 		}
 		profile_path = abs;

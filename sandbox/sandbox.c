@@ -59,18 +59,6 @@ static const char *const pseudo_fs[] = {
 	"binfmt_misc", "hugetlbfs", "autofs", "nsfs",	  "efivarfs", "rpc_pipefs", "selinuxfs",
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) CP_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 const char *sbx_dir(const struct sbx *s)
 {
 	return s->dir;
@@ -121,23 +109,23 @@ int sbx_begin(const char *keep_dir, struct sbx **out, char *err, size_t errlen)
 
 	*out = NULL;
 	if (geteuid() != 0) {
-		set_err(err, errlen, "--sandbox needs root: it mounts overlays in a private mount namespace");
+		cp_set_err(err, errlen, "--sandbox needs root: it mounts overlays in a private mount namespace");
 		return -EPERM;
 	}
 	if (keep_dir) {
 		if (mkdir(keep_dir, 0700) < 0 && errno != EEXIST) {
 			r = -errno;
-			set_err(err, errlen, "--keep-changes %s: %s", keep_dir, strerror(-r));
+			cp_set_err(err, errlen, "--keep-changes %s: %s", keep_dir, strerror(-r));
 			return r;
 		}
 		if (!dir_is_empty(keep_dir)) {
-			set_err(err, errlen, "--keep-changes %s: not an empty directory", keep_dir);
+			cp_set_err(err, errlen, "--keep-changes %s: not an empty directory", keep_dir);
 			return -EEXIST;
 		}
 		dir = realpath(keep_dir, NULL);
 		if (!dir) {
 			r = -errno;
-			set_err(err, errlen, "--keep-changes %s: %s", keep_dir, strerror(-r));
+			cp_set_err(err, errlen, "--keep-changes %s: %s", keep_dir, strerror(-r));
 			return r;
 		}
 	} else {
@@ -146,7 +134,7 @@ int sbx_begin(const char *keep_dir, struct sbx **out, char *err, size_t errlen)
 		dir = cp_xasprintf("%s/capprof-sandbox.XXXXXX", base && *base ? base : "/var/tmp");
 		if (!mkdtemp(dir)) {
 			r = -errno;
-			set_err(err, errlen, "cannot make the sandbox directory %s: %s", dir, strerror(-r));
+			cp_set_err(err, errlen, "cannot make the sandbox directory %s: %s", dir, strerror(-r));
 			free(dir);
 			return r;
 		}
@@ -164,12 +152,12 @@ int sbx_begin(const char *keep_dir, struct sbx **out, char *err, size_t errlen)
 	s->keep = keep_dir != NULL;
 	if (!getcwd(s->cwd, sizeof(s->cwd))) {
 		r = -errno;
-		set_err(err, errlen, "cannot read the working directory: %s", strerror(-r));
+		cp_set_err(err, errlen, "cannot read the working directory: %s", strerror(-r));
 		goto fail;
 	}
 	if (pipe2(s->errfd, O_CLOEXEC) < 0) {
 		r = -errno;
-		set_err(err, errlen, "pipe: %s", strerror(-r));
+		cp_set_err(err, errlen, "pipe: %s", strerror(-r));
 		goto fail;
 	}
 	fcntl(s->errfd[0], F_SETFL, O_NONBLOCK);
@@ -528,7 +516,7 @@ int sbx_end(struct sbx *s, char *err, size_t errlen)
 		memcpy(&r, buf, sizeof(r));
 		if (r >= 0)
 			r = -EIO;
-		set_err(err, errlen, "sandbox: %s", buf + sizeof(int));
+		cp_set_err(err, errlen, "sandbox: %s", buf + sizeof(int));
 	}
 	close(s->errfd[0]);
 	close(s->errfd[1]);
@@ -544,7 +532,7 @@ int sbx_end(struct sbx *s, char *err, size_t errlen)
 	}
 	if (cr < 0 && r == 0) {
 		r = cr;
-		set_err(err, errlen, "sandbox: cannot remove %s: %s", s->dir, strerror(-cr));
+		cp_set_err(err, errlen, "sandbox: cannot remove %s: %s", s->dir, strerror(-cr));
 	}
 	free(s->dir);
 	free(s);

@@ -461,6 +461,19 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 	return try_next(t, tc);
 }
 
+/* Rewind onto the saved call's syscall instruction and run it again. */
+static int rerun(struct tracee *tc, enum phase next)
+{
+	struct user_regs_struct regs = tc->ce->saved;
+
+	regs.rip -= 2;
+	regs.rax = regs.orig_rax;
+	tc->ce->phase = next;
+	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0 || ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
+		return -errno;
+	return 1;
+}
+
 /* An exit stop while busy: one injected or retried syscall has finished. */
 static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 {
@@ -475,14 +488,7 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 			ce->ci++;
 			return try_next(t, tc);
 		}
-		/* Rewind onto the syscall instruction and run the failed call again. */
-		regs = ce->saved;
-		regs.rip -= 2;
-		regs.rax = regs.orig_rax;
-		ce->phase = PH_RETRY;
-		if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0 || ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
-			return -errno;
-		return 1;
+		return rerun(tc, PH_RETRY);
 	case PH_RETRY:
 		cap = ce->cands[ce->ci];
 		if (rval != -EPERM && rval != -EACCES) {
@@ -506,13 +512,7 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 	case PH_ADJUST:
 		return finish(tc, &ce->saved);
 	case PH_PRERAISE:
-		regs = ce->saved;
-		regs.rip -= 2;
-		regs.rax = regs.orig_rax;
-		ce->phase = PH_RERUN;
-		if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0 || ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
-			return -errno;
-		return 1;
+		return rerun(tc, PH_RERUN);
 	case PH_RERUN:
 		return finish(tc, NULL);
 	}
