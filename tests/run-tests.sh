@@ -12,9 +12,10 @@
 #
 # Environment: CAPPROF (binary under test), BUILD (build directory);
 #   CAPPROF_TEST_JOBS    tests run at once (default: nproc)
-#   CAPPROF_TEST_TIMEOUT default timeout in seconds (default 300); a script
-#                        overrides it with a "# timeout: SECONDS" line in its
-#                        first 30 lines
+#   CAPPROF_TEST_TIMEOUT default timeout in seconds (default 300; 900 for the
+#                        Docker tests, one of which may wait for debootstrap
+#                        to build the Debian image); a script overrides it
+#                        with a "# timeout: SECONDS" line in its first 30 lines
 #   CAPPROF_SKIP_DOCKER=1  count the Docker tests as skipped
 #
 # Proofs of data: a script with a "# prove: PATH..." line proves files of
@@ -38,6 +39,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export CAPPROF BUILD TESTS_DIR="$here" WORKLOADS="$BUILD/workloads"
 jobs=${CAPPROF_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 default_timeout=${CAPPROF_TEST_TIMEOUT:-300}
+docker_timeout=${CAPPROF_TEST_TIMEOUT:-900}
 prove=0
 if [[ ${1:-} == --prove ]]; then
 	prove=1
@@ -89,10 +91,10 @@ add() { # NAME TIMEOUT FILE  (a unit test binary, or a bash script)
 	cmds+=("$3")
 	sums+=("$(prove_sum "$3")")
 }
-declared_timeout() { # SCRIPT
+declared_timeout() { # SCRIPT [DEFAULT]
 	local t
 	t=$(head -n 30 "$1" | sed -n 's/^# timeout: *\([0-9][0-9]*\) *$/\1/p' | head -n1)
-	echo "${t:-$default_timeout}"
+	echo "${t:-${2:-$default_timeout}}"
 }
 
 for t in "$BUILD"/tests/test_*; do
@@ -112,7 +114,7 @@ for t in "$here"/docker/*.sh; do
 		selected "docker/$(basename "$t" .sh)" && docker_skipped+=("docker/$(basename "$t" .sh)")
 		continue
 	fi
-	add "docker/$(basename "$t" .sh)" "$(declared_timeout "$t")" "$t"
+	add "docker/$(basename "$t" .sh)" "$(declared_timeout "$t" "$docker_timeout")" "$t"
 done
 n=${#names[@]}
 
@@ -199,6 +201,7 @@ start() { # INDEX
 
 begin=$SECONDS
 # On ^C or TERM: the tests' process groups (their timeout's pid) too.
+# shellcheck disable=SC2317 # called by the trap
 stop() {
 	local f
 	for f in "$state"/*.pid; do
