@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "verify/verify.h"
+#include "common/util.h"
 
 void vfy_outcome_clear(struct vfy_outcome *o)
 {
