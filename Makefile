@@ -18,7 +18,7 @@ CPPFLAGS += -D_GNU_SOURCE -I. -DCP_VERSION='"$(VERSION)"' -DCP_DATADIR='"$(DATAD
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN)
 LDLIBS += $(shell pkg-config --libs $(PKGS)) -pthread
 
-LIB_SRC := $(sort $(wildcard common/*.c tracer/*.c generator/*.c enforce/*.c sandbox/*.c cli/*.c))
+LIB_SRC := $(sort $(wildcard common/*.c tracer/*.c generator/*.c enforce/*.c sandbox/*.c verify/*.c cli/*.c))
 LIB_SRC := $(filter-out cli/main.c,$(LIB_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
