@@ -460,7 +460,7 @@ static struct gen_runtime *map_runtime(const struct gen_runtime *rt, uint32_t ta
 static bool same_rule(const struct gen_rule *a, const struct gen_rule *b)
 {
 	if (a->allow != b->allow || a->errno_ret != b->errno_ret || a->nargs != b->nargs ||
-	    a->recorded != b->recorded || !a->comment != !b->comment || (a->comment && strcmp(a->comment, b->comment)))
+	    a->recorded != b->recorded || a->unobserved != b->unobserved || !a->comment != !b->comment || (a->comment && strcmp(a->comment, b->comment)))
 		return false;
 	for (size_t i = 0; i < a->nargs; i++)
 		if (a->args[i].index != b->args[i].index || a->args[i].value != b->args[i].value ||
@@ -566,6 +566,7 @@ int gen_policy_build_arches(const struct cp_rec *rec, const struct gen_opts *o, 
 	char **dnotes = NULL;
 	size_t ndnotes = 0;
 
+	p->complain = o->complain;
 	/* One policy per Go machine name: n32 families share their n64 sibling's rules. */
 	for (size_t i = 0; i < o->ntargets && p->nfam < GEN_MAX_FAMILY; i++) {
 		const struct gen_family *f = gen_arch_family(o->targets[i]);

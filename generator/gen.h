@@ -56,6 +56,11 @@ struct gen_opts {
 	const uint32_t *targets;
 	size_t ntargets;
 	char **notes; /* out, may be NULL: what the mapping dropped, one line each */
+	/* Coverage (generator/reach.h): reachable but never recorded syscalls. */
+	const struct reach_report *reach; /* --summary shows it; NULL: not computed */
+	bool with_reachable; /* --with-reachable: allow them, each rule marked unobserved */
+	int reach_max_risk; /* with_reachable: highest enum reach_risk added (REACH_HIGH: all) */
+	bool complain; /* --complain: default action SCMP_ACT_LOG instead of ERRNO */
 };
 
 #define GEN_MAX_FAMILY 12
@@ -87,12 +92,14 @@ struct gen_rule {
 	size_t nargs;
 	char *comment;
 	bool recorded; /* the "made by the workload" rule */
+	bool unobserved; /* --with-reachable: allowed though the recording never saw it */
 	/* --arch: the rule applies only on these machines (Go GOARCH, as Docker's includes.arches) */
 	const char *only[GEN_MAX_FAMILY];
 	size_t nonly;
 };
 
 struct gen_policy {
+	bool complain; /* default action SCMP_ACT_LOG (learning mode) instead of ERRNO */
 	uint32_t arches[GEN_MAX_ARCH]; /* SCMP_ARCH_* tokens, sorted by Docker name */
 	size_t narch;
 	/* --arch: Docker's archMap; when nfam > 0, arches lists every family member */
