@@ -47,6 +47,11 @@ struct gen_opts {
 	const char *profile_path; /* seccomp profile path used by --docker-run etc. */
 	const char *docker_default; /* text of Docker's default profile, for --summary; NULL if absent */
 	const char *docker_default_path;
+	/* Coverage (generator/reach.h): reachable but never recorded syscalls. */
+	const struct reach_report *reach; /* --summary shows it; NULL: not computed */
+	bool with_reachable; /* --with-reachable: allow them, each rule marked unobserved */
+	int reach_max_risk; /* with_reachable: highest enum reach_risk added (REACH_HIGH: all) */
+	bool complain; /* --complain: default action SCMP_ACT_LOG instead of ERRNO */
 };
 
 /* One argument comparison, as Docker and OCI spell it. */
@@ -65,9 +70,11 @@ struct gen_rule {
 	struct gen_arg args[CP_NARGS];
 	size_t nargs;
 	char *comment;
+	bool unobserved; /* --with-reachable: allowed though the recording never saw it */
 };
 
 struct gen_policy {
+	bool complain; /* default action SCMP_ACT_LOG (learning mode) instead of ERRNO */
 	uint32_t arches[CP_MAX_ARCH]; /* SCMP_ARCH_* tokens, sorted by Docker name */
 	size_t narch;
 	struct gen_rule *rules;

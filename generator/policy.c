@@ -5,6 +5,7 @@
  * policy is format-neutral; docker.c and friends render it.
  */
 #include "generator/gen.h"
+#include "generator/reach.h"
 #include "common/names.h"
 #include "common/util.h"
 
@@ -323,6 +324,68 @@ static bool mask_rule(struct rules *rs, const char *name, const struct cp_valset
 	return true;
 }
 
+static bool is_enosys_name(const char *name)
+{
+	for (size_t i = 0; i < gen_enosys_count; i++)
+		if (!strcmp(gen_enosys_list[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * --with-reachable: one allow rule per executable for the syscalls its
+ * imports reach and the recording never saw, marked unobserved. Names that
+ * fall back on ENOSYS keep their ENOSYS entry (the fallback works), and
+ * clone/unshare keep namespaces forbidden: a reachable fork() is no reason
+ * to allow new namespaces nobody recorded.
+ */
+static void add_reachable(struct rules *rs, struct rules *argrules, const struct gen_policy *p,
+			  const struct gen_opts *o, const struct names *ns)
+{
+	struct names added = { 0 };
+
+	for (size_t i = 0; i < o->reach->nexes; i++) {
+		const struct reach_exe *e = &o->reach->exes[i];
+		struct gen_rule *g = NULL;
+
+		for (size_t k = 0; k < e->nunseen; k++) {
+			const char *name = e->unseen[k].name;
+			struct gen_rule *a;
+
+			if ((int)e->unseen[k].risk > o->reach_max_risk || names_find(ns, name) ||
+			    names_find(&added, name) || in_runtime(o, name) || is_enosys_name(name) ||
+			    !known_name(p, name))
+				continue;
+			names_get(&added, name);
+			if (!o->no_args && (!strcmp(name, "clone") || !strcmp(name, "unshare"))) {
+				uint64_t mask = name[0] == 'c' ? GEN_CLONE_NS_MASK : GEN_UNSHARE_NS_MASK;
+
+				a = rule_new(argrules, true, 0,
+					     cp_xasprintf("not observed: reachable through the imports of %s; "
+							  "namespace flags (0x%llx) must be clear",
+							  e->path, (unsigned long long)mask));
+				a->unobserved = true;
+				cp_scrub_controls(a->comment); /* a path: keep YAML and unit comments one line */
+				rule_name(a, name);
+				rule_arg(a, 0, mask, 0, "SCMP_CMP_MASKED_EQ");
+				continue;
+			}
+			if (!g) {
+				g = rule_new(rs, true, 0,
+					     cp_xasprintf("not observed: reachable through the imports of %s "
+							  "(capprof explain --unexercised)",
+							  e->path));
+				g->unobserved = true;
+				cp_scrub_controls(g->comment);
+			}
+			rule_name(g, name);
+		}
+		if (g && g->nnames)
+			qsort(g->names, g->nnames, sizeof(char *), cmp_str);
+	}
+	free(added.v);
+}
+
 int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct gen_policy **out)
 {
 	struct gen_policy *p = cp_xcalloc(1, sizeof(*p));
@@ -333,6 +396,7 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 	bool clone_ruled = false, s390;
 
 	p->narch = gen_arches(rec, p->arches);
+	p->complain = o->complain;
 	/* clone's flags are argument 1 on s390: keep to the common layout. */
 	s390 = has_arch(p, SCMP_ARCH_S390) || has_arch(p, SCMP_ARCH_S390X);
 	collect(rec, &ns);
@@ -409,6 +473,9 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 			qsort(rt->names, rt->nnames, sizeof(char *), cmp_str);
 		}
 	}
+
+	if (o->with_reachable && o->reach)
+		add_reachable(&rs, &argrules, p, o, &ns);
 
 	for (size_t i = 0; i < gen_enosys_count; i++) {
 		const char *name = gen_enosys_list[i].name;

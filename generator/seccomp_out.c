@@ -97,8 +97,10 @@ static cJSON *seccomp_json(const struct gen_policy *p, bool oci)
 {
 	cJSON *root = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(root, "defaultAction", "SCMP_ACT_ERRNO");
-	cJSON_AddItemToObject(root, "defaultErrnoRet", u64_raw(GEN_EPERM));
+	/* --complain: unlisted calls are allowed and logged by the kernel (capprof learn reads them) */
+	cJSON_AddStringToObject(root, "defaultAction", p->complain ? "SCMP_ACT_LOG" : "SCMP_ACT_ERRNO");
+	if (!p->complain)
+		cJSON_AddItemToObject(root, "defaultErrnoRet", u64_raw(GEN_EPERM));
 	cJSON_AddItemToObject(root, "architectures", arches_json(p));
 	cJSON_AddItemToObject(root, "syscalls", syscalls_json(p, oci));
 	return root;
@@ -194,8 +196,9 @@ char *gen_spo_yaml(const struct cp_rec *rec, const struct gen_policy *p)
 			"metadata:\n");
 	cp_buf_printf(&b, "  name: %s\n", name);
 	cp_buf_puts(&b, "spec:\n"
-			"  defaultAction: SCMP_ACT_ERRNO\n"
-			"  architectures:\n");
+			"  defaultAction: ");
+	cp_buf_puts(&b, p->complain ? "SCMP_ACT_LOG\n" : "SCMP_ACT_ERRNO\n");
+	cp_buf_puts(&b, "  architectures:\n");
 	for (size_t i = 0; i < p->narch; i++)
 		cp_buf_printf(&b, "  - %s\n", cp_arch_docker_name(p->arches[i]));
 	cp_buf_puts(&b, "  syscalls:\n");
@@ -262,7 +265,7 @@ char *gen_systemd(const struct cp_rec *rec, const struct gen_policy *p)
 	for (size_t i = 0, first = 1; i < p->nrules; i++) {
 		const struct gen_rule *r = &p->rules[i];
 
-		if (!r->allow)
+		if (!r->allow || r->unobserved)
 			continue;
 		for (size_t k = 0; k < r->nnames; k++) {
 			/* argument rules repeat a name; list it once */
@@ -281,7 +284,19 @@ char *gen_systemd(const struct cp_rec *rec, const struct gen_policy *p)
 			first = 0;
 		}
 	}
-	cp_buf_puts(&b, "\nCapabilityBoundingSet=");
+	cp_buf_puts(&b, "\n");
+	/* --with-reachable: each never-observed group on its own (additive) line, with why */
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct gen_rule *r = &p->rules[i];
+
+		if (!r->allow || !r->unobserved)
+			continue;
+		cp_buf_printf(&b, "# %s\nSystemCallFilter=", r->comment ? r->comment : "not observed");
+		for (size_t k = 0; k < r->nnames; k++)
+			cp_buf_printf(&b, "%s%s", k ? " " : "", r->names[k]);
+		cp_buf_puts(&b, "\n");
+	}
+	cp_buf_puts(&b, "CapabilityBoundingSet=");
 	for (size_t i = 0; i < n; i++)
 		cp_buf_printf(&b, "%sCAP_%s", i ? " " : "", caps[i]);
 	cp_buf_puts(&b, "\n");
