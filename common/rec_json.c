@@ -773,7 +773,7 @@ int rec_load(const char *path, struct cp_rec **out, char *err, size_t errlen)
 		if (r == -EFBIG)
 			snprintf(err, errlen, "larger than %u MiB, not a recording", CP_MAX_RECORDING >> 20);
 		else
-			snprintf(err, errlen, "%s", strerror(-r));
+			snprintf(err, errlen, "%s", cp_read_strerror(r));
 		return r;
 	}
 	return rec_parse(text, len, out, err, errlen);

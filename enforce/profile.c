@@ -682,7 +682,7 @@ int enf_profile_load(const char *path, struct enf_profile **out, char *err, size
 		else if (r == -EISDIR)
 			snprintf(err, errlen, "is a directory, not a seccomp profile");
 		else
-			snprintf(err, errlen, "%s", strerror(-r));
+			snprintf(err, errlen, "%s", cp_read_strerror(r));
 		return r;
 	}
 	return enf_profile_parse(text, len, out, err, errlen);
