@@ -2,6 +2,7 @@
 /* capprof explain: why a syscall or capability is in the profile. */
 #include "cli/cli.h"
 #include "generator/gen.h"
+#include "generator/reach.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -11,10 +12,15 @@
 static void explain_usage(FILE *f)
 {
 	fputs("Usage: capprof explain [-i FILE] [SYSCALL|CAPABILITY]\n"
+	      "       capprof explain [-i FILE] --unexercised [--json]\n"
 	      "Say why each entry is needed: the first caller (pid, executable, call site,\n"
 	      "arguments) of a syscall, and for a capability the failing call it fixed.\n"
 	      "Capabilities are written in upper case (CHOWN or CAP_CHOWN), syscalls in lower case.\n\n"
 	      "  -i, --input FILE  recording (default capprof.json)\n"
+	      "  --unexercised     per executable, the syscalls its imports (and its libraries')\n"
+	      "                    can make that the recording never saw, riskiest first; reads\n"
+	      "                    the executables as they are on this machine now\n"
+	      "  --json            with --unexercised: the same as JSON\n"
 	      "  -h, --help        this help\n"
 	      "Exit status: 0 ok, 1 NAME is not in the recording, 2 bad usage or bad input.\n",
 	      f);
@@ -22,8 +28,11 @@ static void explain_usage(FILE *f)
 
 int cmd_explain(int argc, char **argv)
 {
+	enum { O_UNEXERCISED = 256, O_JSON };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
+		{ "unexercised", no_argument, NULL, O_UNEXERCISED },
+		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -32,6 +41,7 @@ int cmd_explain(int argc, char **argv)
 	cp_autorec *rec = NULL;
 	cp_autofree char *text = NULL;
 	char err[1024];
+	bool unexercised = false, json = false;
 	int c, r;
 
 	opterr = 0;
@@ -43,6 +53,12 @@ int cmd_explain(int argc, char **argv)
 		case 'h':
 			explain_usage(stdout);
 			return CP_EXIT_OK;
+		case O_UNEXERCISED:
+			unexercised = true;
+			break;
+		case O_JSON:
+			json = true;
+			break;
 		case ':':
 			cli_error("explain: %s needs an argument", argv[optind - 1]);
 			return CP_EXIT_USAGE;
@@ -57,10 +73,30 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (optind < argc)
 		name = argv[optind];
+	if (json && !unexercised) {
+		cli_error("explain: --json goes with --unexercised");
+		return CP_EXIT_USAGE;
+	}
+	if (unexercised && name) {
+		cli_error("explain: --unexercised takes no name (got \"%s\")", name);
+		return CP_EXIT_USAGE;
+	}
 	r = gen_load_merged(&input, 1, &rec, err, sizeof(err));
 	if (r < 0) {
 		cli_error("%s", err);
 		return CP_EXIT_USAGE;
+	}
+	if (unexercised) {
+		struct reach_report *rr = NULL;
+
+		reach_compute(rec, &rr);
+		text = json ? reach_json(rr) : reach_text(rr);
+		reach_report_free(rr);
+		if (cli_output(NULL, text, strlen(text)) < 0) {
+			cli_error("stdout: write failed");
+			return CP_EXIT_USAGE;
+		}
+		return CP_EXIT_OK;
 	}
 	r = gen_explain(rec, name, &text, err, sizeof(err));
 	if (r == -ENOENT) {

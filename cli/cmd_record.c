@@ -30,8 +30,10 @@ static void usage(FILE *f)
 	      "      --docker IMAGE run CMD in a container of IMAGE (all capabilities, no seccomp\n"
 	      "                     filter); capprof runs inside it from the host's files\n"
 	      "      --docker-arg ARG  pass ARG to 'docker run' (repeat: --docker-arg --network=host)\n"
-	      "      --no-output-hash  do not hash stdout (by default, when stdout is not a terminal,\n"
-	      "                     it passes through a pipe and its SHA-256 is recorded for verify)\n"
+	      "      --no-output-hash  do not hash stdout (by default its SHA-256 is recorded for\n"
+	      "                     verify without changing its kind: a regular file is read back,\n"
+	      "                     a pipe or socket gets one of the same kind in between;\n"
+	      "                     /dev/null, devices and terminals are left alone, not hashed)\n"
 	      "  -h, --help         this help\n\n"
 	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed,\n"
 	      "126 CMD not executable, 127 CMD not found.\n",

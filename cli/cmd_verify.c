@@ -28,6 +28,7 @@
 #include "generator/gen.h"
 #include "sandbox/sandbox.h" /* --sandbox, --docker (docs/sandbox-and-docker.md) */
 #include "tracer/tracer.h"
+#include "verify/verify.h"
 
 static void usage(FILE *f)
 {
@@ -65,191 +66,26 @@ static void usage(FILE *f)
 	      f);
 }
 
-struct child_arg {
-	scmp_filter_ctx filter;
-	uint64_t caps;
-	const struct enf_user *user;
-	bool nnp;
-	struct sbx *sandbox; /* --sandbox: entered before the privileges are set */
-};
-
-/* In the traced child, before exec: the workload's privileges, filter last. */
-static int child_setup(void *arg)
+/* Progress on stderr, verdicts on stdout (with the workload's output, in order). */
+static void on_event(void *ctx, const struct vfy_event *e)
 {
-	const struct child_arg *a = arg;
-	struct enf_privs pv = { .caps = a->caps, .user = a->user, .no_new_privs = a->nnp, .filter = a->filter };
-	enum enf_step step;
-	int r = a->sandbox ? sbx_enter(a->sandbox) : 0;
-
-	if (r < 0)
-		return r; /* sbx_end reports it */
-	r = enf_privs_apply(&pv, &step);
-	if (r < 0)
-		cli_error("verify: %s: %s", enf_step_name(step), strerror(-r));
-	return r;
-}
-
-struct verify {
-	const struct cp_rec *rec;
-	const char *text; /* the profile's JSON: each run parses it afresh */
-	size_t len;
-	const struct enf_profile *prof; /* parsed once, for the fix hints */
-	char *const *argv;
-	const char *path;
-	struct enf_user user;
-	bool nnp;
-	bool ignore_output;
-	bool sandbox;
-};
-
-/* Names a run leaves out of the profile's allow rules (--minimize=syscalls). */
-struct drop {
-	const char **v;
-	size_t n;
-};
-
-struct outcome {
-	int exit_code;
-	struct cp_rec *rec; /* denials in rec->denied, output hash */
-};
-
-static void ctx_releasep(scmp_filter_ctx *c)
-{
-	if (*c)
-		seccomp_release(*c);
-}
-
-static int run_once(const struct verify *v, uint64_t caps, const struct drop *drop, struct outcome *out)
-{
-	struct enf_compile_opts co = { .caps = caps, .trace_denials = true };
-	cp_cleanup(ctx_releasep) scmp_filter_ctx ctx = NULL;
-	cp_autoprofile *prof = NULL;
-	struct child_arg ca = { .caps = caps, .user = &v->user, .nnp = v->nnp };
-	struct trace_opts o = {
-		.argv = v->argv, .path = v->path, .child_setup = child_setup, .child_arg = &ca, .hash_output = true
-	};
-	struct trace_result res = { 0 };
-	struct sbx *sb = NULL;
-	char err[1024];
-	int r;
-
-	r = enf_profile_parse(v->text, v->len, &prof, err, sizeof(err));
-	if (r < 0) {
-		cli_error("verify: profile: %s", err);
-		return r;
+	(void)ctx;
+	if (e->kind == VFY_EV_TRIAL) {
+		fprintf(stderr, "capprof: verify: trial %u of %u: without %s (%.1fs)\n", e->trial, e->ntrials, e->what,
+			(double)e->elapsed_ns / 1e9);
+		return;
 	}
-	for (size_t i = 0; drop && i < drop->n; i++)
-		enf_profile_remove_name(prof, drop->v[i]);
-	r = enf_profile_compile(prof, &co, &ctx, err, sizeof(err));
-	if (r < 0) {
-		cli_error("verify: profile: %s", err);
-		return r;
-	}
-	ca.filter = ctx;
-	out->rec = rec_new();
-	/* Our report and the workload's copied output share stdout: keep their order. */
-	fflush(stdout);
-	/* --sandbox: every run starts from a fresh overlay of the host. */
-	if (v->sandbox) {
-		r = sbx_begin(NULL, &sb, err, sizeof(err));
-		if (r < 0) {
-			cli_error("verify: %s", err);
-			return r;
-		}
-		ca.sandbox = sb;
-	}
-	r = trace_run(&o, out->rec, &res);
-	if (sb) {
-		int sr = sbx_end(sb, err, sizeof(err));
-
-		if (sr < 0) {
-			cli_error("verify: %s", err);
-			return sr;
-		}
-	}
-	if (r < 0) {
-		cli_error("verify: tracing failed: %s", strerror(-r));
-		return r;
-	}
-	out->exit_code = res.exit_code;
-	return 0;
-}
-
-static bool dropped(const struct drop *drop, const char *name)
-{
-	for (size_t i = 0; drop && i < drop->n; i++)
-		if (!strcmp(drop->v[i], name))
-			return true;
-	return false;
-}
-
-/*
- * Denials that fail a run: not an ENOSYS (glibc's probe-and-fall-back), and
- * not of a name --minimize=syscalls took out on purpose (whether the
- * workload copes with that shows in its exit status and output).
- */
-static size_t hard_denials(const struct cp_rec *r, const struct drop *drop, const char **first)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->ndenied; i++) {
-		if (r->denied[i].err == ENOSYS || dropped(drop, r->denied[i].syscall))
-			continue;
-		if (!n && first)
-			*first = r->denied[i].syscall;
-		n++;
-	}
-	return n;
-}
-
-/* How the output compares: 1 same, 0 differs, -1 not compared (why in *why). */
-static int output_same(const struct verify *v, const struct cp_rec *run, const char **why)
-{
-	if (v->ignore_output) {
-		*why = "--ignore-output";
-		return -1;
-	}
-	if (!v->rec->output_sha256) {
-		*why = "the recording has no output hash (its stdout was a terminal, or record --no-output-hash)";
-		return -1;
-	}
-	if (!run->output_sha256) {
-		*why = "stdout is a terminal";
-		return -1;
-	}
-	return strcmp(v->rec->output_sha256, run->output_sha256) == 0 &&
-	       v->rec->output_bytes == run->output_bytes;
-}
-
-static bool same_outcome(const struct verify *v, const struct outcome *o, const struct drop *drop)
-{
-	const char *why;
-
-	return o->exit_code == v->rec->exit_code && output_same(v, o->rec, &why) != 0 &&
-	       !hard_denials(o->rec, drop, NULL);
-}
-
-/* Why a run's outcome is not the recorded one, in a few words. */
-static void outcome_reason(const struct verify *v, const struct outcome *o, const struct drop *drop, char *buf,
-			   size_t len)
-{
-	const char *first = NULL, *why;
-	size_t n = hard_denials(o->rec, drop, &first);
-
-	if (o->exit_code != v->rec->exit_code)
-		snprintf(buf, len, "exit %d, recorded %d", o->exit_code, v->rec->exit_code);
-	else if (!output_same(v, o->rec, &why))
-		snprintf(buf, len, "output differs");
-	else if (n)
-		snprintf(buf, len, "%zu denial%s, first %s", n, n == 1 ? "" : "s", first);
+	if (e->is_syscall)
+		printf("  %-22s %s (%s)\n", e->what, e->same ? "not needed" : "needed", e->why);
 	else
-		snprintf(buf, len, "same outcome");
+		printf("  %-18s %s (%s)\n", e->what, e->same ? "tolerated" : "required", e->why);
+	fflush(stdout);
 }
 
-static void print_denial(const struct verify *v, const struct cp_evidence *d)
+static void print_denial(const struct enf_profile *prof, const struct cp_evidence *d)
 {
 	const char *en = d->err ? cp_errno_name(d->err) : NULL;
-	unsigned mask = enf_profile_arg_mask(v->prof, d->syscall);
+	unsigned mask = enf_profile_arg_mask(prof, d->syscall);
 
 	printf("  denied: %s (%s) pid %d exe %s args [", d->syscall, cp_arch_name(d->arch) ? cp_arch_name(d->arch) : "?",
 	       d->pid, d->exe ? d->exe : "?");
@@ -276,7 +112,7 @@ static void print_denial(const struct verify *v, const struct cp_evidence *d)
 }
 
 /* Print each distinct (syscall, errno) once, with its first evidence. */
-static void print_denials(const struct verify *v, const struct cp_rec *r)
+static void print_denials(const struct enf_profile *prof, const struct cp_rec *r)
 {
 	for (size_t i = 0; i < r->ndenied; i++) {
 		bool seen = false;
@@ -285,7 +121,7 @@ static void print_denials(const struct verify *v, const struct cp_rec *r)
 			seen = !strcmp(r->denied[j].syscall, r->denied[i].syscall) &&
 			       r->denied[j].err == r->denied[i].err;
 		if (!seen)
-			print_denial(v, &r->denied[i]);
+			print_denial(prof, &r->denied[i]);
 	}
 }
 
@@ -307,10 +143,10 @@ static void print_missing_caps(const struct cp_rec *rec, uint64_t caps, bool out
 	}
 }
 
-static void print_output(const struct verify *v, const struct cp_rec *run)
+static void print_output(const struct vfy *v, const struct cp_rec *run)
 {
 	const char *why;
-	int same = output_same(v, run, &why);
+	int same = vfy_output_same(v, run, &why);
 
 	if (same < 0)
 		printf("  output: not compared (%s)\n", why);
@@ -324,157 +160,8 @@ static void print_output(const struct verify *v, const struct cp_rec *run)
 		       (unsigned long long)v->rec->output_bytes);
 }
 
-static int minimize_caps(const struct verify *v, struct cp_rec *rec, uint64_t caps, const char *input)
-{
-	int changed = 0, r;
-	char why[256];
-
-	printf("verify: minimizing capabilities:\n");
-	for (int c = 0; c < CP_MAX_CAP; c++) {
-		struct outcome o = { 0 };
-		bool same;
-
-		if (!(caps & (1ull << c)))
-			continue;
-		r = run_once(v, caps & ~(1ull << c), NULL, &o);
-		if (r < 0) {
-			rec_free(o.rec);
-			return r;
-		}
-		same = same_outcome(v, &o, NULL);
-		outcome_reason(v, &o, NULL, why, sizeof(why));
-		printf("  %-18s %s (%s)\n", cp_cap_name(c), same ? "tolerated" : "required", why);
-		rec_free(o.rec);
-		if (rec->caps[c].hits) {
-			rec->caps[c].verdict = same ? CP_VERDICT_TOLERATED : CP_VERDICT_REQUIRED;
-			changed++;
-		}
-	}
-	if (changed) {
-		r = rec_save(rec, input);
-		if (r < 0) {
-			cli_error("%s: cannot rewrite the recording: %s", input, strerror(-r));
-			return r;
-		}
-		printf("verify: verdicts written to %s\n", input);
-	}
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Syscalls the workload made (any architecture) that the profile allows: sorted, unique. */
-static size_t minimize_candidates(const struct verify *v, uint64_t caps, const char ***out)
-{
-	cp_autorec *allowed = NULL;
-	const char **names = NULL;
-	size_t n = 0, cap = 0;
-
-	enf_profile_to_rec(v->prof, &caps, &allowed);
-	for (size_t ai = 0; ai < v->rec->narch; ai++) {
-		const struct cp_arch *a = &v->rec->arch[ai];
-		const struct cp_arch *pa = rec_arch_find(allowed, a->token);
-
-		for (uint32_t nr = 0; nr < a->nsys; nr++) {
-			const char *name = a->sys[nr] ? cp_syscall_name(a->token, nr) : NULL;
-			const struct cp_sys *ps = pa ? rec_sys_get(pa, nr) : NULL;
-			bool dup = false;
-
-			if (!name || !ps || !ps->count)
-				continue;
-			for (size_t i = 0; i < n && !dup; i++)
-				dup = !strcmp(names[i], name);
-			if (dup)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				names = cp_xreallocarray(names, cap, sizeof(*names));
-			}
-			names[n++] = name;
-		}
-	}
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	*out = names;
-	return n;
-}
-
-/*
- * Drop each candidate in turn on top of those already found unneeded; keep
- * it dropped when the outcome is still the recorded one. The names kept out
- * are returned in *drop.
- */
-static int minimize_syscalls(const struct verify *v, uint64_t caps, struct drop *drop)
-{
-	cp_autofree const char **cand = NULL;
-	size_t n = minimize_candidates(v, caps, &cand);
-	char why[256];
-	int r;
-
-	drop->v = cp_xcalloc(n + 1, sizeof(*drop->v));
-	drop->n = 0;
-	printf("verify: minimizing syscalls (%zu the workload made and the profile allows):\n", n);
-	for (size_t i = 0; i < n; i++) {
-		struct outcome o = { 0 };
-		bool same;
-
-		/* The filter is loaded before the workload's own exec: that one always runs. */
-		if (!strcmp(cand[i], "execve")) {
-			printf("  %-22s needed (the workload is started with it under the filter)\n", cand[i]);
-			continue;
-		}
-		drop->v[drop->n++] = cand[i];
-		r = run_once(v, caps, drop, &o);
-		if (r < 0) {
-			rec_free(o.rec);
-			return r;
-		}
-		same = same_outcome(v, &o, drop);
-		outcome_reason(v, &o, drop, why, sizeof(why));
-		printf("  %-22s %s (%s)\n", cand[i], same ? "not needed" : "needed", why);
-		rec_free(o.rec);
-		if (!same)
-			drop->n--;
-	}
-	printf("verify: syscalls not needed (%zu):", drop->n);
-	for (size_t i = 0; i < drop->n; i++)
-		printf(" %s", drop->v[i]);
-	printf("\n");
-	return 0;
-}
-
-/* The derived policy without the dropped names, rendered as emit --docker would. */
-static char *policy_without(struct gen_policy *p, const struct drop *drop)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < p->nrules; i++) {
-		struct gen_rule *r = &p->rules[i];
-		size_t m = 0;
-
-		for (size_t n = 0; n < r->nnames; n++) {
-			if (r->allow && dropped(drop, r->names[n]))
-				free(r->names[n]);
-			else
-				r->names[m++] = r->names[n];
-		}
-		r->nnames = m;
-		if (!m) {
-			free(r->names);
-			free(r->comment);
-			continue;
-		}
-		p->rules[k++] = *r;
-	}
-	p->nrules = k;
-	return gen_docker_json(p);
-}
-
 /* --docker IMAGE: docker run with the flags of emit --docker-run (sandbox/docker.c). */
-static int verify_docker(const struct verify *v, const struct dkr_opts *d, const char *profile, const char *runtime)
+static int verify_docker(const struct vfy *v, const struct dkr_opts *d, const char *profile, const char *runtime)
 {
 	cp_autorec *run = rec_new();
 	cp_autofree char *flags = NULL;
@@ -489,7 +176,7 @@ static int verify_docker(const struct verify *v, const struct dkr_opts *d, const
 		cli_error("verify --docker %s: %s", d->image, err);
 		return CP_EXIT_FAILURE;
 	}
-	pass = code == v->rec->exit_code && output_same(v, run, &why) != 0;
+	pass = code == v->rec->exit_code && vfy_output_same(v, run, &why) != 0;
 	printf("verify: %s: exit status %d (recorded %d) in a container of %s\n", pass ? "PASS" : "FAIL", code,
 	       v->rec->exit_code, d->image);
 	print_output(v, run);
@@ -505,6 +192,54 @@ static int verify_docker(const struct verify *v, const struct dkr_opts *d, const
 	if (!pass)
 		printf("  (a container reports no denials: 'capprof verify' without --docker shows them)\n");
 	return pass ? CP_EXIT_OK : CP_EXIT_DIFFERS;
+}
+
+/* --minimize: verdicts printed as they come (on_event), written into the recording. */
+static int minimize_caps(const struct vfy *v, struct cp_rec *rec, uint64_t caps, const char *input)
+{
+	struct vfy_cap_result res[CP_MAX_CAP];
+	char err[1024];
+	int r;
+
+	printf("verify: minimizing capabilities:\n");
+	r = vfy_minimize_caps(v, caps, res, err, sizeof(err));
+	if (r < 0) {
+		cli_error("verify: %s", err);
+		return r;
+	}
+	if (vfy_apply_verdicts(rec, res)) {
+		r = rec_save(rec, input);
+		if (r < 0) {
+			cli_error("%s: cannot rewrite the recording: %s", input, strerror(-r));
+			return r;
+		}
+		printf("verify: verdicts written to %s\n", input);
+	}
+	return 0;
+}
+
+/* --minimize=syscalls: the names found unneeded go to *drop. */
+static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof, uint64_t caps,
+			     struct vfy_names *drop)
+{
+	cp_autofree const char **cand_v = NULL;
+	struct vfy_names cand;
+	char err[1024];
+	int r;
+
+	vfy_syscall_candidates(v->rec, prof, caps, &cand);
+	cand_v = cand.v;
+	printf("verify: minimizing syscalls (%zu the workload made and the profile allows):\n", cand.n);
+	r = vfy_minimize_syscalls(v, caps, &cand, drop, err, sizeof(err));
+	if (r < 0) {
+		cli_error("verify: %s", err);
+		return r;
+	}
+	printf("verify: syscalls not needed (%zu):", drop->n);
+	for (size_t i = 0; i < drop->n; i++)
+		printf(" %s", drop->v[i]);
+	printf("\n");
+	return 0;
 }
 
 enum { O_RUNTIME = 256, O_NNP_ONLY, O_NO_ARGS, O_IGNORE_OUTPUT, O_SANDBOX, O_DOCKER, O_DOCKER_ARG };
@@ -537,9 +272,13 @@ int cmd_verify(int argc, char **argv)
 	struct gen_opts go = { .format = GEN_DOCKER };
 	struct gen_runtime *rt = NULL;
 	struct gen_policy *pol = NULL;
-	struct verify v = { 0 };
-	struct outcome o = { 0 };
-	struct drop drop = { 0 };
+	struct vfy_traced tr = { 0 };
+	struct vfy_ops ops = { .run = vfy_traced_run, .event = on_event, .ctx = &tr };
+	struct vfy v = { .ops = &ops };
+	struct vfy_outcome o = { 0 };
+	struct vfy_trial full = { 0 };
+	struct vfy_names drop = { 0 };
+	struct enf_user user = { 0 };
 	size_t ncaps = 0, len = 0;
 	uint64_t caps = 0;
 	int nnp = -1, c, r, ret = CP_EXIT_FAILURE;
@@ -597,7 +336,7 @@ int cmd_verify(int argc, char **argv)
 			v.ignore_output = true;
 			break;
 		case O_SANDBOX:
-			v.sandbox = true;
+			tr.sandbox = true;
 			break;
 		case O_DOCKER:
 			dk.image = optarg;
@@ -621,7 +360,7 @@ int cmd_verify(int argc, char **argv)
 		cli_error("verify: --runtime, --nnp and --no-args shape a derived profile; not with --profile");
 		return CP_EXIT_FAILURE;
 	}
-	if ((dk.ndocker_args && !dk.image) || (dk.image && (v.sandbox || caps_given || min_caps || min_sys || output ||
+	if ((dk.ndocker_args && !dk.image) || (dk.image && (tr.sandbox || caps_given || min_caps || min_sys || output ||
 						      go.nnp_only || go.no_args || nnp >= 0))) {
 		cli_error("verify: --docker runs exactly what 'emit --docker-run' prints: not with --docker-arg alone, "
 			  "--sandbox, --cap-add, --minimize, -o, --nnp, --no-args or --[no-]new-privileges");
@@ -633,7 +372,7 @@ int cmd_verify(int argc, char **argv)
 		return CP_EXIT_FAILURE;
 	}
 	/* Start the way the recording did, unless told otherwise. */
-	if (!dk.image && !v.sandbox && rec->env_docker_image && !caps_given && !min_caps && !min_sys && !output &&
+	if (!dk.image && !tr.sandbox && rec->env_docker_image && !caps_given && !min_caps && !min_sys && !output &&
 	    !go.nnp_only && !go.no_args && nnp < 0) {
 		dk.image = rec->env_docker_image;
 		dargs = cp_xreallocarray(dargs, rec->env_ndocker_args + 1, sizeof(char *));
@@ -641,8 +380,8 @@ int cmd_verify(int argc, char **argv)
 			dargs[i] = rec->env_docker_args[i];
 		dk.ndocker_args = rec->env_ndocker_args;
 		printf("verify: recorded in a container of %s: verifying with --docker %s\n", dk.image, dk.image);
-	} else if (!dk.image && !v.sandbox && rec->env_sandbox) {
-		v.sandbox = true;
+	} else if (!dk.image && !tr.sandbox && rec->env_sandbox) {
+		tr.sandbox = true;
 		printf("verify: recorded with --sandbox: verifying on a fresh sandbox too\n");
 	}
 	if (dk.image) {
@@ -693,8 +432,8 @@ int cmd_verify(int argc, char **argv)
 		for (size_t k = 0; k < n; k++)
 			caps |= 1ull << cp_cap_parse(names[k]);
 	}
-	v.argv = optind < argc ? argv + optind : rec->argv;
-	if (!v.argv || !v.argv[0]) {
+	tr.argv = optind < argc ? argv + optind : rec->argv;
+	if (!tr.argv || !tr.argv[0]) {
 		cli_error("%s: no recorded command (give one after --)", input);
 		goto out;
 	}
@@ -718,35 +457,38 @@ int cmd_verify(int argc, char **argv)
 		cli_error("%s: recorded directory %s: %s", input, rec->cwd, strerror(errno));
 		goto out;
 	}
-	r = trace_resolve_command(v.argv[0], &path);
+	r = trace_resolve_command(tr.argv[0], &path);
 	if (r < 0) {
-		cli_error("%s: %s", v.argv[0], r == -ENOENT ? "command not found" : strerror(-r));
+		cli_error("%s: %s", tr.argv[0], r == -ENOENT ? "command not found" : strerror(-r));
 		goto out;
 	}
 	/* Same user as the recording. */
 	if (rec->uid != geteuid()) {
 		cp_autofree char *spec = cp_xasprintf("%u:%u", rec->uid, rec->gid);
 
-		if (enf_user_parse(spec, &v.user, err, sizeof(err)) < 0) {
+		if (enf_user_parse(spec, &user, err, sizeof(err)) < 0) {
 			cli_error("verify: recorded user: %s", err);
 			goto out;
 		}
 	}
 	v.rec = rec;
-	v.text = text;
-	v.len = len;
-	v.prof = prof;
-	v.path = path;
-	v.nnp = nnp >= 0 ? nnp : gen_nnp_ok(rec);
+	tr.text = text;
+	tr.len = len;
+	tr.path = path;
+	tr.user = &user;
+	tr.nnp = nnp >= 0 ? nnp : gen_nnp_ok(rec);
 
-	r = run_once(&v, caps, NULL, &o);
-	if (r < 0)
+	full.caps = caps;
+	r = vfy_traced_run(&tr, &full, &o, err, sizeof(err));
+	if (r < 0) {
+		cli_error("verify: %s", err);
 		goto out;
-	pass = same_outcome(&v, &o, NULL);
+	}
+	pass = vfy_same_outcome(&v, &o, &full);
 	printf("verify: %s: exit status %d (recorded %d), %zu denial%s\n", pass ? "PASS" : "FAIL", o.exit_code,
 	       rec->exit_code, o.rec->ndenied, o.rec->ndenied == 1 ? "" : "s");
 	print_output(&v, o.rec);
-	print_denials(&v, o.rec);
+	print_denials(prof, o.rec);
 	print_missing_caps(rec, caps, pass);
 	ret = pass ? CP_EXIT_OK : CP_EXIT_DIFFERS;
 	if ((min_caps || min_sys) && !pass) {
@@ -754,14 +496,15 @@ int cmd_verify(int argc, char **argv)
 	} else {
 		if (min_caps && minimize_caps(&v, rec, caps, abs_input) < 0)
 			ret = CP_EXIT_FAILURE;
-		if (ret != CP_EXIT_FAILURE && min_sys && minimize_syscalls(&v, caps, &drop) < 0)
+		if (ret != CP_EXIT_FAILURE && min_sys && minimize_syscalls(&v, prof, caps, &drop) < 0)
 			ret = CP_EXIT_FAILURE;
 	}
 	if (output && ret != CP_EXIT_FAILURE) {
 		cp_autofree char *reduced = NULL;
 
 		if (drop.n && pol) {
-			reduced = policy_without(pol, &drop);
+			gen_policy_remove_allowed(pol, drop.v, drop.n);
+			reduced = gen_docker_json(pol);
 		} else if (drop.n) {
 			printf("verify: %s gets the profile as given: remove the names above from %s yourself\n",
 			       output, profile);
@@ -775,9 +518,9 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 out:
-	rec_free(o.rec);
+	vfy_outcome_clear(&o);
 	free(drop.v);
-	enf_user_free(&v.user);
+	enf_user_free(&user);
 	gen_policy_free(pol);
 	gen_runtime_free(rt);
 	fflush(stdout);

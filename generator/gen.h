@@ -89,6 +89,8 @@ extern const size_t gen_enosys_count;
 /* Build the seccomp policy of a recording. Returns 0 (never fails today). */
 int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct gen_policy **out);
 void gen_policy_free(struct gen_policy *p);
+/* Take names out of the policy's allow rules (rules left empty go); returns how many went. */
+size_t gen_policy_remove_allowed(struct gen_policy *p, const char *const *names, size_t n);
 
 /* Architectures the workload used: recorded ones plus ELF machines of executables. */
 size_t gen_arches(const struct cp_rec *rec, uint32_t *out);

@@ -461,3 +461,35 @@ void gen_policy_free(struct gen_policy *p)
 	free(p->rules);
 	free(p);
 }
+
+size_t gen_policy_remove_allowed(struct gen_policy *p, const char *const *names, size_t n)
+{
+	size_t k = 0, removed = 0;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct gen_rule *r = &p->rules[i];
+		size_t m = 0;
+
+		for (size_t j = 0; j < r->nnames; j++) {
+			bool drop = false;
+
+			for (size_t d = 0; r->allow && d < n && !drop; d++)
+				drop = !strcmp(names[d], r->names[j]);
+			if (drop) {
+				free(r->names[j]);
+				removed++;
+			} else {
+				r->names[m++] = r->names[j];
+			}
+		}
+		r->nnames = m;
+		if (!m) {
+			free(r->names);
+			free(r->comment);
+			continue;
+		}
+		p->rules[k++] = *r;
+	}
+	p->nrules = k;
+	return removed;
+}

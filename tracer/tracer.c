@@ -591,7 +591,7 @@ static noreturn void child_main(const struct trace_opts *o, int errfd, struct ou
 int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_result *res)
 {
 	struct tracer t = { .o = o, .rec = rec };
-	struct outcap oc = { .active = false };
+	struct outcap oc = { .rfd = -1, .wfd = -1, .filefd = -1 };
 	int errpipe[2], st, r = 0;
 	struct child_failure cf = { 0, 0 };
 	pid_t pid;
@@ -604,7 +604,7 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	t.start_ns = cp_now_ns();
 	if (o->caps)
 		capeng_init(&t);
-	if (o->hash_output && (r = outcap_prepare(&oc)) < 0)
+	if ((r = outcap_prepare(&oc, o->hash_output)) < 0)
 		return r;
 	if (pipe2(errpipe, O_CLOEXEC) < 0)
 		return -errno;
