@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "common/json_strict.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -629,6 +630,17 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct perr *e)
 	return 0;
 }
 
+/*
+ * Every key of Docker's seccomp profile (moby's types.Seccomp and what it
+ * holds), including those capprof ignores (listenerMetadata).
+ */
+static const char *const docker_profile_keys[] = {
+	"action", "archMap", "arches", "architecture", "architectures", "args", "caps", "comment",
+	"defaultAction", "defaultErrnoRet", "errnoRet", "excludes", "flags", "includes", "index",
+	"listenerMetadata", "listenerPath", "minKernel", "name", "names", "op", "subArchitectures",
+	"syscalls", "value", "valueTwo", NULL,
+};
+
 int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, char *err, size_t errlen)
 {
 	struct perr e = { err, errlen };
@@ -640,6 +652,9 @@ int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, ch
 	int r;
 
 	r = json_parse_document(text, len, &root, err, errlen);
+	if (r < 0)
+		return r;
+	r = json_check_spelling(root, docker_profile_keys, err, errlen);
 	if (r < 0)
 		return r;
 	nlit = scan_numbers(text, len, &lit);
@@ -667,7 +682,7 @@ int enf_profile_load(const char *path, struct enf_profile **out, char *err, size
 		else if (r == -EISDIR)
 			snprintf(err, errlen, "is a directory, not a seccomp profile");
 		else
-			snprintf(err, errlen, "%s", strerror(-r));
+			snprintf(err, errlen, "%s", cp_read_strerror(r));
 		return r;
 	}
 	return enf_profile_parse(text, len, out, err, errlen);
