@@ -246,7 +246,7 @@ int rec_save(const struct cp_rec *rec, const char *path)
 	text = cp_xrealloc(text, n + 2);
 	text[n] = '\n';
 	text[n + 1] = '\0';
-	r = cp_write_atomic(path, text, n + 1, 0644);
+	r = cp_write_atomic(path, text, n + 1, 0666);
 	return r;
 }
 
