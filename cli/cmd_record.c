@@ -16,7 +16,7 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: capprof record [-o FILE] [--no-caps] [--quiet] [--sandbox [--keep-changes DIR]]\n"
-	      "                      [--docker IMAGE [--docker-arg ARG]...] -- CMD [ARG]...\n"
+	      "                      [--docker|--podman IMAGE [--docker-arg ARG]...] -- CMD [ARG]...\n"
 	      "Run CMD and its whole process tree under the tracer; record every syscall, the\n"
 	      "argument values a profile can use, the executed binaries and (unless --no-caps)\n"
 	      "every capability the workload exercised.\n\n"
@@ -30,6 +30,8 @@ static void usage(FILE *f)
 	      "      --docker IMAGE run CMD in a container of IMAGE (all capabilities, no seccomp\n"
 	      "                     filter); capprof runs inside it from the host's files\n"
 	      "      --docker-arg ARG  pass ARG to 'docker run' (repeat: --docker-arg --network=host)\n"
+	      "      --podman IMAGE  as --docker, with podman as the engine (--docker-arg goes to\n"
+	      "                     'podman run'); verify it with 'verify --podman IMAGE'\n"
 	      "      --no-output-hash  do not hash stdout (by default its SHA-256 is recorded for\n"
 	      "                     verify without changing its kind: a regular file is read back,\n"
 	      "                     a pipe or socket gets one of the same kind in between;\n"
@@ -40,11 +42,16 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* --podman IMAGE: --docker with podman as the client (Podman takes the same run flags). */
+static const char *record_engine;
+
 /* --docker IMAGE: capprof record runs inside the container; its recording is saved here. */
 static int record_docker(const char *image, char **dargs, size_t ndargs, char **cmd, const char *out, bool caps,
 			 bool quiet, bool stats, bool hash_output)
 {
-	struct dkr_opts d = { .image = image, .docker_args = dargs, .ndocker_args = ndargs, .argv = cmd };
+	struct dkr_opts d = {
+		.image = image, .engine = record_engine, .docker_args = dargs, .ndocker_args = ndargs, .argv = cmd
+	};
 	char *inner[4];
 	size_t ninner = 0;
 	cp_autorec *rec = NULL;
@@ -97,6 +104,7 @@ int cmd_record(int argc, char **argv)
 		{ "keep-changes", required_argument, NULL, 'K' },
 		{ "docker", required_argument, NULL, 'D' },
 		{ "docker-arg", required_argument, NULL, 'A' },
+		{ "podman", required_argument, NULL, 'P' },
 		{ "no-output-hash", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -136,7 +144,9 @@ int cmd_record(int argc, char **argv)
 			keep = optarg;
 			break;
 		case 'D':
+		case 'P':
 			image = optarg;
+			record_engine = c == 'P' ? "podman" : NULL;
 			break;
 		case 'A':
 			dargs = cp_xreallocarray(dargs, ndargs + 1, sizeof(char *));
@@ -149,7 +159,7 @@ int cmd_record(int argc, char **argv)
 			usage(stdout);
 			return CP_EXIT_OK;
 		default:
-			if (optopt && strchr("KDA", optopt))
+			if (optopt && strchr("KDAP", optopt))
 				cli_error("record: option \"%s\" needs a value", argv[optind - 1]);
 			else if (optopt)
 				cli_error("record: option -%c %s", optopt, strchr("o", optopt) ? "needs a value" : "is unknown");

@@ -34,7 +34,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: capprof verify [-i FILE] [--profile JSON] [--cap-add CAP]... [--minimize[=caps|syscalls|all]]\n"
 	      "                      [--runtime runc|crun|none] [--nnp] [--no-args] [--ignore-output] [-o FILE]\n"
-	      "                      [--sandbox | --docker IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
+	      "                      [--sandbox | --docker|--podman IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
 	      "Re-run the recorded command (or CMD) in the recorded directory as the recorded user,\n"
 	      "enforced under the profile and capabilities and traced: report every denied syscall and\n"
 	      "whether the outcome (exit status, output) matches the recording.\n\n"
@@ -61,6 +61,7 @@ static void usage(FILE *f)
 	      "                            flags 'capprof emit --docker-run' prints; compares exit\n"
 	      "                            status and output (a container shows no denials)\n"
 	      "      --docker-arg ARG      pass ARG to 'docker run' (repeat)\n"
+	      "      --podman IMAGE        as --docker, with podman (default runtime crun) as the engine\n"
 	      "  -h, --help                this help\n\n"
 	      "Exit status: 0 pass, 1 fail, 125 error. See docs/run-verify.md, docs/sandbox-and-docker.md.\n",
 	      f);
@@ -242,7 +243,7 @@ static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof
 	return 0;
 }
 
-enum { O_RUNTIME = 256, O_NNP_ONLY, O_NO_ARGS, O_IGNORE_OUTPUT, O_SANDBOX, O_DOCKER, O_DOCKER_ARG };
+enum { O_RUNTIME = 256, O_NNP_ONLY, O_NO_ARGS, O_IGNORE_OUTPUT, O_SANDBOX, O_DOCKER, O_DOCKER_ARG, O_PODMAN };
 
 int cmd_verify(int argc, char **argv)
 {
@@ -261,6 +262,7 @@ int cmd_verify(int argc, char **argv)
 		{ "sandbox", no_argument, NULL, O_SANDBOX },
 		{ "docker", required_argument, NULL, O_DOCKER },
 		{ "docker-arg", required_argument, NULL, O_DOCKER_ARG },
+		{ "podman", required_argument, NULL, O_PODMAN },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -339,7 +341,9 @@ int cmd_verify(int argc, char **argv)
 			tr.sandbox = true;
 			break;
 		case O_DOCKER:
+		case O_PODMAN:
 			dk.image = optarg;
+			dk.engine = c == O_PODMAN ? "podman" : NULL;
 			break;
 		case O_DOCKER_ARG:
 			dargs = cp_xreallocarray(dargs, dk.ndocker_args + 1, sizeof(char *));

@@ -308,10 +308,10 @@ static bool apparmor_enabled(void)
 	return cp_read_file("/sys/module/apparmor/parameters/enabled", 64, &t, NULL) == 0 && t[0] == 'Y';
 }
 
-/* docker run's common head: --rm, stdin, and a tty when we have one. */
-static void run_head(struct argv_buf *a)
+/* docker run's common head: --rm, stdin, and a tty when we have one. Podman takes the same flags. */
+static void run_head(struct argv_buf *a, const struct dkr_opts *o)
 {
-	av_add(a, "docker");
+	av_add(a, o->engine ? o->engine : "docker");
 	av_add(a, "run");
 	av_add(a, "--rm");
 	av_add(a, "-i");
@@ -405,7 +405,7 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 	/* The inner capprof runs as the container's user, who must be able to write there. */
 	if (sets_user(o))
 		chmod(out, 0777);
-	run_head(&a);
+	run_head(&a, o);
 	add_all_caps(&a);
 	av_add(&a, "--security-opt");
 	av_add(&a, "seccomp=unconfined");
@@ -474,7 +474,7 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	r = check_image(o, err, errlen);
 	if (r < 0)
 		return r;
-	run_head(&a);
+	run_head(&a, o);
 	/* One flag a line, its value after the first space (emit --docker-run). */
 	for (char *line = strtok_r(flags, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *sp;
@@ -511,7 +511,8 @@ static const char *docker_runtime(const struct dkr_opts *o)
 		if (!strcmp(a, "--runtime") && i + 1 < o->ndocker_args)
 			return o->docker_args[i + 1];
 	}
-	return "runc";
+	/* each engine's default runtime on Debian */
+	return o->engine && !strcmp(o->engine, "podman") ? "crun" : "runc";
 }
 
 int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
