@@ -74,6 +74,9 @@ int capeng_after_exec(struct tracer *t, struct tracee *tc);
 void capeng_inherit(struct tracee *child, const struct tracee *parent);
 void capeng_init(struct tracer *t);
 
+/* Calls that hide part of the workload from the recording (unseen.c); at each seccomp stop. */
+void unseen_check(struct tracer *t, struct tracee *tc);
+
 /* Executable facts for the recording (exeinfo.c). */
 void exeinfo_record(struct cp_rec *rec, pid_t pid, const char *path);
 
