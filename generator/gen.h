@@ -47,6 +47,14 @@ struct gen_opts {
 	const char *profile_path; /* seccomp profile path used by --docker-run etc. */
 	const char *docker_default; /* text of Docker's default profile, for --summary; NULL if absent */
 	const char *docker_default_path;
+	/*
+	 * Grant capabilities verify --minimize found tolerated too (emit
+	 * --keep-tolerated). By default every format but --summary grants
+	 * only required ones and those without a verdict, and the seccomp
+	 * formats allow the syscalls a tolerated capability's other path
+	 * needs (cp_capuse.trade).
+	 */
+	bool keep_tolerated;
 };
 
 /* One argument comparison, as Docker and OCI spell it. */
@@ -112,6 +120,13 @@ int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen
 		      size_t errlen);
 int gen_runtime_load(const char *name, struct gen_runtime **out, char *err, size_t errlen);
 void gen_runtime_free(struct gen_runtime *rt);
+
+/*
+ * The recording as least privilege sees it: a shallow copy (read it, never
+ * free it) whose tolerated capabilities have no hits, so they are not
+ * granted and their trades are allowed instead.
+ */
+void gen_least_view(const struct cp_rec *rec, struct cp_rec *view);
 
 /* Render a recording in o->format. Returns 0 and malloc'd text, or -errno with err. */
 int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, char *err, size_t errlen);
