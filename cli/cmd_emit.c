@@ -11,7 +11,7 @@
 static void emit_usage(FILE *f)
 {
 	fputs("Usage: capprof emit [-i FILE]... [FORMAT] [--runtime runc|crun|none] [--nnp] [--no-args]\n"
-	      "                    [--profile-path PATH] [-o FILE]\n"
+	      "                    [--profile-path PATH] [--keep-tolerated] [-o FILE]\n"
 	      "Turn recordings (merged when several -i are given) into a profile; stdout unless -o.\n\n"
 	      "  -i, --input FILE     recording to read (default capprof.json; repeatable)\n"
 	      "  -o, --output FILE    write atomically to FILE instead of stdout\n"
@@ -30,6 +30,9 @@ static void emit_usage(FILE *f)
 	      "  --nnp                profile only for use with no-new-privileges (smaller runtime set)\n"
 	      "  --no-args            no argument rules (socket family, clone/unshare flags, personality)\n"
 	      "  --profile-path PATH  seccomp profile path the other formats refer to (default seccomp.json)\n"
+	      "  --keep-tolerated     grant capabilities 'verify --minimize' found tolerated too (by default\n"
+	      "                       every format grants only required ones and those without a verdict,\n"
+	      "                       and allows the syscalls a tolerated one's other path needs)\n"
 	      "  -h, --help           this help\n"
 	      "Exit status: 0 ok, 2 bad usage or bad input. Formats: docs/formats.md.\n",
 	      f);
@@ -45,7 +48,7 @@ static bool runtime_name_ok(const char *s)
 	return true;
 }
 
-enum { O_RUNTIME = 256, O_NNP, O_NOARGS, O_PROFILE_PATH, O_FORMAT };
+enum { O_RUNTIME = 256, O_NNP, O_NOARGS, O_PROFILE_PATH, O_FORMAT, O_KEEP_TOLERATED };
 
 int cmd_emit(int argc, char **argv)
 {
@@ -57,7 +60,7 @@ int cmd_emit(int argc, char **argv)
 		{ "compose", GEN_COMPOSE }, { "oci", GEN_OCI }, { "k8s", GEN_K8S },
 		{ "spo", GEN_SPO }, { "systemd", GEN_SYSTEMD }, { "summary", GEN_SUMMARY },
 	};
-	struct option longopts[CP_ARRAY_SIZE(formats) + 8];
+	struct option longopts[CP_ARRAY_SIZE(formats) + 9];
 	struct gen_opts o = { .format = GEN_DOCKER, .profile_path = "seccomp.json" };
 	const char *output = NULL, *runtime = "runc", *format_seen = NULL;
 	cp_autofree char **inputs = cp_xcalloc((size_t)argc + 1, sizeof(char *));
@@ -75,6 +78,7 @@ int cmd_emit(int argc, char **argv)
 	longopts[nl++] = (struct option){ "runtime", required_argument, NULL, O_RUNTIME };
 	longopts[nl++] = (struct option){ "nnp", no_argument, NULL, O_NNP };
 	longopts[nl++] = (struct option){ "no-args", no_argument, NULL, O_NOARGS };
+	longopts[nl++] = (struct option){ "keep-tolerated", no_argument, NULL, O_KEEP_TOLERATED };
 	longopts[nl++] = (struct option){ "profile-path", required_argument, NULL, O_PROFILE_PATH };
 	longopts[nl++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[nl] = (struct option){ 0 };
@@ -111,6 +115,9 @@ int cmd_emit(int argc, char **argv)
 			break;
 		case O_NOARGS:
 			o.no_args = true;
+			break;
+		case O_KEEP_TOLERATED:
+			o.keep_tolerated = true;
 			break;
 		case O_PROFILE_PATH:
 			if (!*optarg) {

@@ -168,6 +168,17 @@ int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, char *err
 /* Load a recording or a Docker seccomp profile (told apart by "defaultAction"). */
 int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, char *err, size_t errlen);
 
+/* Where an unprivileged setting can replace a capability. */
+struct gen_cap_alt {
+	const char *what; /* in words */
+	const char *sysctl, *value; /* a namespaced sysctl that does it, or NULL */
+};
+/* True and *alt when cap (given its evidence) has an unprivileged alternative. */
+bool gen_cap_alternative(int cap, const struct cp_evidence *ev, struct gen_cap_alt *alt);
+struct cp_buf;
+/* verify --minimize's findings for a capability and its alternative, one item a line after indent. */
+void gen_cap_verdict_text(struct cp_buf *b, int cap, const struct cp_capuse *u, const char *indent);
+
 /* Shared text helpers. */
 struct cp_buf;
 void gen_yaml_str(struct cp_buf *b, const char *s);
