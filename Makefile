@@ -49,18 +49,42 @@ $(B)/workloads/%: tests/workloads/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread -o $@ $<
 
-tests: $(UNIT_BIN) $(WL_BIN)
+# Fuzz corpus replay binaries (tests/fuzz/: each target with a plain main()),
+# linked against this build's library. Built in sanitizer builds only, where
+# they find something: tests/integration/fuzz_corpus_replay.sh runs them.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+REPLAY_BIN := $(FUZZ_NAMES:%=$(B)/replay/replay_%)
 
+$(B)/replay/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(B)/libcapprof.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $(filter %.c,$^) $(B)/libcapprof.a $(LDLIBS)
+
+tests: $(UNIT_BIN) $(WL_BIN) $(if $(SAN),$(REPLAY_BIN))
+
+# Tests at once: CHECK_JOBS (default: the machine's processors).
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: all tests
-	CAPPROF=$(abspath $(B)/capprof) BUILD=$(abspath $(B)) tests/run-tests.sh
+	CAPPROF=$(abspath $(B)/capprof) BUILD=$(abspath $(B)) tests/run-tests.sh -j $(CHECK_JOBS)
 
-# The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Proofs of data (tests whose "# prove:" line names the files they prove,
+# tests/docker/runtime_baseline.sh): `make check` runs them only when those
+# files, the proof or the installed runtimes changed since tests/proven.sum;
+# `make prove` runs them now and records the new checksums there.
+prove: all tests
+	CAPPROF=$(abspath $(B)/capprof) BUILD=$(abspath $(B)) tests/run-tests.sh --prove -j $(CHECK_JOBS)
+
+# The library, unit tests, fuzz corpus and integration suite again with
+# AddressSanitizer and UndefinedBehaviorSanitizer: one instrumented library
+# (build-asan/) for all of them, the fuzz replay binaries included.
 # The Docker end-to-end tests are left out (counted as skipped): they test the
 # engine's enforcement, and the instrumented capprof would need its runtime
 # inside every image.
+ASAN_B := build-asan
+ASAN_VARS := B=$(ASAN_B) CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	SAN='-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all'
 check-asan:
-	CAPPROF_SKIP_DOCKER=1 $(MAKE) B=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
-		SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' check
+	CAPPROF_SKIP_DOCKER=1 $(MAKE) $(ASAN_VARS) check
 
 bench: all tests
 	CAPPROF=$(abspath $(B)/capprof) BUILD=$(abspath $(B)) tests/bench/run-bench.sh
@@ -81,6 +105,6 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all tests check check-asan bench example install format clean
+.PHONY: all tests check prove check-asan bench example install format clean
 -include $(LIB_OBJ:.o=.d) $(B)/cli/main.d
 -include mk/*.mk

@@ -85,6 +85,8 @@ static void on_event(void *ctx, const struct vfy_event *e)
 	if (e->kind == VFY_EV_TRIAL)
 		fprintf(stderr, "capprof: minimize: trial %u of %u: without %s (%.1fs elapsed)\n", e->trial, e->ntrials,
 			e->what, (double)e->elapsed_ns / 1e9);
+	else if (e->same && !strcmp(e->why, "outcome unchanged"))
+		fprintf(stderr, "capprof: minimize:   outcome unchanged\n");
 	else
 		fprintf(stderr, "capprof: minimize:   %s (%s)\n", e->same ? "outcome unchanged" : "outcome changed",
 			e->why);
@@ -670,7 +672,7 @@ write:
 			printf("verify: %s gets the profile as given: remove the names above from %s yourself\n",
 			       output, profile);
 		}
-		r = cp_write_atomic(output, reduced ? reduced : text, reduced ? strlen(reduced) : len, 0644);
+		r = cp_write_atomic(output, reduced ? reduced : text, reduced ? strlen(reduced) : len, 0666);
 		if (r < 0) {
 			cli_error("%s: %s", output, strerror(-r));
 			ret = CP_EXIT_FAILURE;

@@ -151,10 +151,14 @@ char *rec_to_json(const struct cp_rec *rec)
 				cJSON_AddItemToArray(a, cJSON_CreateString(rec->env_docker_args[i]));
 		}
 	}
-	if (rec->output_sha256) {
+	if (rec->output_sha256 || rec->output_method) {
 		o = cJSON_AddObjectToObject(root, "output");
-		cJSON_AddStringToObject(o, "sha256", rec->output_sha256);
-		add_u64(o, "bytes", rec->output_bytes);
+		if (rec->output_method)
+			cJSON_AddStringToObject(o, "method", rec->output_method);
+		if (rec->output_sha256) {
+			cJSON_AddStringToObject(o, "sha256", rec->output_sha256);
+			add_u64(o, "bytes", rec->output_bytes);
+		}
 	}
 
 	for (size_t i = 0; i < rec->narch; i++)
@@ -250,7 +254,7 @@ int rec_save(const struct cp_rec *rec, const char *path)
 	text = cp_xrealloc(text, n + 2);
 	text[n] = '\n';
 	text[n + 1] = '\0';
-	r = cp_write_atomic(path, text, n + 1, 0644);
+	r = cp_write_atomic(path, text, n + 1, 0666);
 	return r;
 }
 
@@ -548,12 +552,17 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "output");
 	if (j) {
-		const char *h = opt_string(j, "sha256", &bad);
+		const char *h = opt_string(j, "sha256", &bad), *m = opt_string(j, "method", &bad);
 		const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "bytes");
 
-		if (!cJSON_IsObject(j) || bad || !h || strlen(h) != 64 || (b && get_u64(b, &rec->output_bytes) < 0))
-			return fail(e, "output: expected {\"sha256\": 64 hex digits, \"bytes\": n}");
-		rec->output_sha256 = cp_xstrdup(h);
+		/* No hash only with a method saying why (recordings before "method" always had one). */
+		if (!cJSON_IsObject(j) || bad || (!h && !m) || (h && strlen(h) != 64) ||
+		    (b && get_u64(b, &rec->output_bytes) < 0))
+			return fail(e, "output: expected {\"method\": string, \"sha256\": 64 hex digits, \"bytes\": n}");
+		if (h)
+			rec->output_sha256 = cp_xstrdup(h);
+		if (m)
+			rec->output_method = cp_xstrdup(m);
 	}
 
 	j = cJSON_GetObjectItemCaseSensitive(root, "architectures");

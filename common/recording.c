@@ -86,6 +86,7 @@ void rec_free(struct cp_rec *rec)
 	free(rec->machine);
 	free(rec->incomplete_reason);
 	free(rec->output_sha256);
+	free(rec->output_method);
 	free(rec->env_docker_image);
 	for (size_t i = 0; i < rec->env_ndocker_args; i++)
 		free(rec->env_docker_args[i]);

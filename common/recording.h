@@ -100,6 +100,7 @@ struct cp_rec {
 	int exit_signal; /* 0 when the workload exited normally */
 	uint32_t uid, gid;
 	bool caps_traced;
+	char *output_method; /* how stdout was hashed, or why not (tracer/outcap.h); NULL in old recordings */
 	char *output_sha256; /* NULL when output was not captured */
 	uint64_t output_bytes;
 

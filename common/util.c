@@ -121,6 +121,7 @@ int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 	const char *base = basename(bcopy);
 	char tmp[64];
 	struct stat st;
+	bool replacing = false;
 	int r;
 
 	if (!*path || !strcmp(base, "/") || !strcmp(base, ".") || !strcmp(base, ".."))
@@ -135,6 +136,7 @@ int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 			return -EISDIR;
 		if (!S_ISREG(st.st_mode))
 			return -EINVAL;
+		replacing = true;
 	} else if (errno != ENOENT) {
 		return -errno;
 	}
@@ -145,6 +147,15 @@ int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 			break;
 		if (errno != EEXIST || i > 100)
 			return -errno;
+	}
+	/*
+	 * The file we replace keeps its owner (where we may give it away) and
+	 * its permission bits, never set-id bits we did not write; a new file
+	 * gets mode less the umask, from openat.
+	 */
+	if (replacing) {
+		(void)fchown(fd, st.st_uid, st.st_gid);
+		(void)fchmod(fd, st.st_mode & 0777);
 	}
 	r = write_all(fd, buf, len);
 	if (!r && fsync(fd) < 0)

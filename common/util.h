@@ -47,7 +47,9 @@ char *cp_xasprintf(const char *fmt, ...) CP_PRINTF(1, 2);
 /*
  * Write buf to path atomically: a temporary file in the same directory,
  * fsync, rename over path, fsync the directory. Refuses to replace a
- * symlink or anything but a regular file. Returns 0 or -errno.
+ * symlink or anything but a regular file. A replaced file keeps its
+ * permission bits and (where we may) its owner; a new one gets mode less
+ * the umask (pass 0666 for "as the user's umask says"). Returns 0 or -errno.
  */
 int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 

@@ -1,20 +1,18 @@
 # Hardening targets, included by the Makefile (docs/hardening.md):
 #   make fuzz         each libFuzzer target for FUZZ_SECONDS (clang, ASan+UBSan)
-#   make fuzz-replay  the corpus through plain replay binaries (cc, ASan+UBSan)
+#   make fuzz-replay  the corpus through plain replay binaries (cc, ASan+UBSan:
+#                     the check-asan build, build-asan/replay/)
 #   make lint         clang-tidy, cppcheck, shellcheck (scripts/lint.sh)
 #   make valgrind     unit tests and file commands under valgrind
 FUZZ_B ?= build-fuzz
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS ?=
-REPLAY_B ?= $(FUZZ_B)/replay
-REPLAY_CC ?= $(CC)
+REPLAY_B := $(ASAN_B)/replay
 
-FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+# FUZZ_NAMES: the Makefile (tests/fuzz/fuzz_NAME.c).
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_B)/fuzz_%)
-REPLAY_BIN := $(FUZZ_NAMES:%=$(REPLAY_B)/replay_%)
 
 FUZZ_SAN ?= -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
@@ -36,23 +34,10 @@ $(FUZZ_B)/libcapprof.a: $(FUZZ_LIB_OBJ)
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_B)/libcapprof.a
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libcapprof.a $(LDLIBS)
 
-# Replay binaries: same targets, a plain main(), the system compiler.
-REPLAY_LIB_OBJ := $(LIB_SRC:%.c=$(REPLAY_B)/lib/%.o)
-
-$(REPLAY_B)/lib/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(REPLAY_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
-
-$(REPLAY_B)/libcapprof.a: $(REPLAY_LIB_OBJ)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
-$(REPLAY_B)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(REPLAY_B)/libcapprof.a
-	@mkdir -p $(dir $@)
-	$(REPLAY_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -o $@ $(filter %.c,$^) $(REPLAY_B)/libcapprof.a $(LDLIBS)
-
 fuzz-build: $(FUZZ_BIN)
-fuzz-replay-build: $(REPLAY_BIN)
+# The replay binaries are the sanitizer build's (Makefile, check-asan).
+fuzz-replay-build:
+	$(MAKE) $(ASAN_VARS) tests
 
 # New inputs go to $(FUZZ_B)/corpus/NAME; crashes to $(FUZZ_B)/artifacts/NAME.
 # A crash input belongs in tests/fuzz/corpus/NAME/ once the bug is fixed.
@@ -72,7 +57,7 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 		echo "FUZZ FAILED:$$failed (logs and inputs in $(FUZZ_B)/fuzz_NAME.log, $(FUZZ_B)/artifacts/)"; exit 1; \
 	fi
 
-fuzz-replay: $(REPLAY_BIN)
+fuzz-replay: fuzz-replay-build
 	@for n in $(FUZZ_NAMES); do \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(REPLAY_B)/replay_$$n tests/fuzz/corpus/$$n 2>$(REPLAY_B)/replay_$$n.log \
@@ -82,7 +67,7 @@ fuzz-replay: $(REPLAY_BIN)
 
 # Inputs that still fail, one directory per target: bugs reported but not
 # fixed yet. Each moves into tests/fuzz/corpus/NAME/ with its fix.
-fuzz-repro: $(REPLAY_BIN)
+fuzz-repro: fuzz-replay-build
 	@failed=; for d in tests/fuzz/repro/*/; do \
 		n=$$(basename $$d); \
 		$(REPLAY_B)/replay_$$n $$d >$(REPLAY_B)/repro_$$n.log 2>&1 \
@@ -97,4 +82,4 @@ valgrind: all tests
 	BUILD=$(abspath $(B)) CAPPROF=$(abspath $(B)/capprof) scripts/valgrind-check.sh
 
 .PHONY: fuzz fuzz-build fuzz-replay fuzz-replay-build fuzz-repro lint valgrind
--include $(FUZZ_LIB_OBJ:.o=.d) $(REPLAY_LIB_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJ:.o=.d)

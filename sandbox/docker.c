@@ -201,7 +201,7 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return -errno;
-	if (out && (r = outcap_prepare(&oc)) < 0) {
+	if ((r = outcap_prepare(&oc, out != NULL)) < 0) {
 		close(ep[0]);
 		close(ep[1]);
 		return r;
@@ -220,10 +220,8 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 		r = -errno;
 		close(ep[0]);
 		close(ep[1]);
-		if (oc.active) {
-			close(oc.rfd);
-			close(oc.wfd);
-		}
+		if (out)
+			outcap_finish(&oc, out);
 		goto out;
 	}
 	if (pid == 0) {

@@ -20,6 +20,10 @@
 # get a bridge address but no NAT.  Override everything with
 # CAPPROF_DOCKERD_ARGS (word-split, e.g. "--storage-driver=vfs --iptables=false").
 #
+# Runs of this script at the same time (tests running in parallel, several
+# checkouts) take turns on the lock $CAPPROF_DOCKER_LOCK_DIR/docker-setup.lock
+# (default /run/lock/capprof), so only one of them starts dockerd.
+#
 # Usage: scripts/docker-setup.sh [--crun]
 # Exit: 0 when `docker info` works at the end, 1 otherwise (with the reason).
 set -eu
@@ -50,6 +54,11 @@ for arg in "$@"; do
 done
 
 [ "$(id -u)" -eq 0 ] || die "must run as root"
+
+LOCK_DIR=${CAPPROF_DOCKER_LOCK_DIR:-/run/lock/capprof}
+mkdir -p "$LOCK_DIR" || die "cannot create $LOCK_DIR"
+exec 9>"$LOCK_DIR/docker-setup.lock" || die "cannot open $LOCK_DIR/docker-setup.lock"
+flock -w 600 9 || die "another docker-setup.sh held $LOCK_DIR/docker-setup.lock for 10 minutes"
 
 apt_updated=0
 apt_install() {
@@ -91,8 +100,9 @@ fi
 
 start_dockerd() {
 	log "starting dockerd $* (log: $LOG)"
-	# setsid: the daemon must outlive this script and its session.
-	setsid dockerd "$@" >>"$LOG" 2>&1 </dev/null &
+	# setsid: the daemon must outlive this script and its session; 9>&-:
+	# and must not hold our lock.
+	setsid dockerd "$@" >>"$LOG" 2>&1 </dev/null 9>&- &
 	dockerd_pid=$!
 }
 

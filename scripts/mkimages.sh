@@ -14,6 +14,10 @@
 # fresh dockerd does not run debootstrap again.  Delete the tarball to force a
 # new debootstrap.
 #
+# Runs at the same time take turns on the lock
+# $CAPPROF_DOCKER_LOCK_DIR/mkimages.lock (default /run/lock/capprof), so an
+# image is built once and no two debootstraps write the same tarball.
+#
 # Environment:
 #   CAPPROF_IMAGE_CACHE    cache directory
 #   CAPPROF_DEBIAN_MIRROR  mirror URL (default: first Debian URI in
@@ -139,6 +143,10 @@ build_debian() {
 }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root"
+LOCK_DIR=${CAPPROF_DOCKER_LOCK_DIR:-/run/lock/capprof}
+mkdir -p "$LOCK_DIR" || die "cannot create $LOCK_DIR"
+exec 9>"$LOCK_DIR/mkimages.lock" || die "cannot open $LOCK_DIR/mkimages.lock"
+flock -w 1200 9 || die "another mkimages.sh held $LOCK_DIR/mkimages.lock for 20 minutes"
 "$DOCKER" info >/dev/null 2>&1 || die "docker is not running (run scripts/docker-setup.sh)"
 mkdir -p "$CACHE"
 

@@ -1,5 +1,7 @@
 # Shared helpers for integration tests: source it, then call the functions.
-# A test exits 0 on pass, 1 on fail, 77 on skip (after printing "SKIP: why").
+# A test exits 0 on pass, 1 on fail, 77 on skip (after printing "SKIP: why"),
+# 78 when the machine cannot provide what it should (after "ENV: why"):
+# tests/run-tests.sh reports that apart from failures.
 set -u
 : "${CAPPROF:?}" "${WORKLOADS:?}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/capprof-test.XXXXXX")
@@ -7,20 +9,24 @@ trap 'rm -rf "$T"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
+envfail() { echo "ENV: $*"; exit 78; }
 need_root() { [[ $(id -u) == 0 ]] || skip "needs root"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs $1 (not installed)"; }
 
 # Docker end-to-end tests: start dockerd and build the test images they name
-# (scripts/docker-setup.sh, scripts/mkimages.sh); skip saying why when Docker
-# cannot run here. Sets $scripts to the scripts directory.
+# (scripts/docker-setup.sh, scripts/mkimages.sh; both take a lock, so tests
+# running at once share one engine and build each image once). Skip when
+# Docker is not installed; an environment failure when it is but dockerd
+# does not start or an image cannot be built (mirror unreachable).
+# Sets $scripts to the scripts directory.
 need_docker() { # IMAGE-KIND... (busybox, debian)
 	need_root
 	need_cmd docker
 	scripts=${CAPPROF_SCRIPTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../scripts" && pwd)}
 	[[ -x $scripts/docker-setup.sh && -x $scripts/mkimages.sh ]] ||
 		skip "needs $scripts/docker-setup.sh and mkimages.sh"
-	"$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || skip "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
-	"$scripts/mkimages.sh" "$@" >>"$T/setup.log" 2>&1 || fail "cannot build the $* image(s): $(tail -n3 "$T/setup.log")"
+	"$scripts/docker-setup.sh" >"$T/setup.log" 2>&1 || envfail "dockerd cannot start here: $(tail -n1 "$T/setup.log")"
+	"$scripts/mkimages.sh" "$@" >>"$T/setup.log" 2>&1 || envfail "cannot build the $* image(s): $(tail -n3 "$T/setup.log")"
 }
 
 # Syscall names in a recording, one a line, sorted: of one architecture, or of all.

@@ -1,72 +1,265 @@
 #!/usr/bin/env bash
-# Runs every unit test binary and every integration script, counting each as
-# PASS, FAIL or SKIP (exit 77, which must print its reason). Any FAIL fails
-# the run. Environment: CAPPROF (binary under test), BUILD (build directory).
-# Usage: tests/run-tests.sh [PATTERN]   (runs only tests whose name matches)
+# Runs every unit test binary, integration script and Docker script, several
+# at a time, each under a timeout, and counts each as
+#   PASS  exit 0
+#   FAIL  any other exit status, or killed by its timeout
+#   SKIP  exit 77 (the test prints "SKIP: reason")
+#   ENV   exit 78: the machine could not provide what the test needs although
+#         it should (dockerd does not start, an image cannot be built because
+#         the mirror is down); the test prints "ENV: reason". Reported apart
+#         from failures so nobody debugs capprof for a network outage.
+# Exit status: 1 when any test failed, else 2 when any ENV, else 0.
+#
+# Environment: CAPPROF (binary under test), BUILD (build directory);
+#   CAPPROF_TEST_JOBS    tests run at once (default: nproc)
+#   CAPPROF_TEST_TIMEOUT default timeout in seconds (default 300; 900 for the
+#                        Docker tests, one of which may wait for debootstrap
+#                        to build the Debian image); a script overrides it
+#                        with a "# timeout: SECONDS" line in its first 30 lines
+#   CAPPROF_SKIP_DOCKER=1  count the Docker tests as skipped
+#
+# Proofs of data: a script with a "# prove: PATH..." line proves files of
+# the repository (profiles/runtime-*.json) against the real engine, which
+# takes minutes. It runs only when the checksum of its inputs (itself, the
+# PATHs, the installed runc/crun versions) differs from its line in
+# tests/proven.sum, i.e. when the data, the proof or the engine changed; a
+# clean clone needs no git history for that. Otherwise it is counted as
+# skipped, saying so. --prove runs them whatever the checksum says and, when
+# they pass, writes their new checksums to tests/proven.sum (make prove):
+# commit that file with the change that needed the proof.
+#
+# Usage: tests/run-tests.sh [--prove] [-j N] [PATTERN...]  (tests whose name contains
+# any PATTERN). Results print in the order of the list (unit, integration,
+# docker) as soon as they are known; the longest declared timeouts start
+# first, so that the slow Docker tests overlap with the many short ones.
+# Each test's output is in $BUILD/test-logs/NAME.log.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${CAPPROF:?set CAPPROF to the capprof binary}" "${BUILD:?set BUILD to the build directory}"
 export CAPPROF BUILD TESTS_DIR="$here" WORKLOADS="$BUILD/workloads"
-pattern=${1:-}
-pass=0 fail=0 skip=0
-failed=() skipped=()
+jobs=${CAPPROF_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+default_timeout=${CAPPROF_TEST_TIMEOUT:-300}
+docker_timeout=${CAPPROF_TEST_TIMEOUT:-900}
+prove=0
+if [[ ${1:-} == --prove ]]; then
+	prove=1
+	shift
+fi
+if [[ ${1:-} == -j ]]; then
+	jobs=$2
+	shift 2
+elif [[ ${1:-} == -j* ]]; then
+	jobs=${1#-j}
+	shift
+fi
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "run-tests: bad job count '$jobs'" >&2; exit 2; }
+patterns=("$@")
 logdir="$BUILD/test-logs"
+state=$(mktemp -d "${TMPDIR:-/tmp}/capprof-run-tests.XXXXXX") || exit 2
 mkdir -p "$logdir"
 
-run_one() {
-	local name=$1
-	shift
-	[[ -n $pattern && $name != *$pattern* ]] && return
-	local log="$logdir/${name//\//_}.log" rc
-	local start=$SECONDS
-	"$@" >"$log" 2>&1 </dev/null
-	rc=$?
+names=() cmds=() timeouts=() sums=()
+proven=$here/proven.sum
+prove_sum() { # SCRIPT: checksum of a proof's inputs, empty when not a proof
+	local inputs
+	inputs=$(head -n 30 "$1" | sed -n 's/^# prove: *//p' | head -n1)
+	[[ -n $inputs ]] || return 0
+	(
+		cd "$here/.." || exit 1
+		# shellcheck disable=SC2086 # the PATHs are globs on purpose
+		for f in "${1#"$PWD"/}" $inputs; do
+			printf '%s ' "$f"
+			sha256sum <"$f" | cut -d' ' -f1
+		done
+		for rt in runc crun; do
+			command -v "$rt" >/dev/null 2>&1 && "$rt" --version 2>/dev/null | head -n1
+		done
+	) | sha256sum | cut -d' ' -f1
+}
+selected() { # NAME
+	((${#patterns[@]})) || return 0
+	local p
+	for p in "${patterns[@]}"; do
+		[[ $1 == *"$p"* ]] && return 0
+	done
+	return 1
+}
+add() { # NAME TIMEOUT FILE  (a unit test binary, or a bash script)
+	selected "$1" || return 0
+	names+=("$1")
+	timeouts+=("$2")
+	cmds+=("$3")
+	sums+=("$(prove_sum "$3")")
+}
+declared_timeout() { # SCRIPT [DEFAULT]
+	local t
+	t=$(head -n 30 "$1" | sed -n 's/^# timeout: *\([0-9][0-9]*\) *$/\1/p' | head -n1)
+	echo "${t:-${2:-$default_timeout}}"
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[[ -x $t ]] && add "unit/$(basename "$t")" "$default_timeout" "$t"
+done
+for t in "$here"/integration/*.sh; do
+	[[ -f $t ]] && add "integration/$(basename "$t" .sh)" "$(declared_timeout "$t")" "$t"
+done
+# End-to-end tests against a real Docker engine (each starts dockerd and
+# builds its images when it can; scripts/docker-setup.sh and mkimages.sh
+# hold a lock, so tests running at once do not start two engines or build
+# an image twice).
+docker_skipped=()
+for t in "$here"/docker/*.sh; do
+	[[ -f $t ]] || continue
+	if [[ ${CAPPROF_SKIP_DOCKER:-} == 1 ]]; then
+		selected "docker/$(basename "$t" .sh)" && docker_skipped+=("docker/$(basename "$t" .sh)")
+		continue
+	fi
+	add "docker/$(basename "$t" .sh)" "$(declared_timeout "$t" "$docker_timeout")" "$t"
+done
+n=${#names[@]}
+
+# Proofs whose inputs are unchanged are not run (see the top); without
+# --prove, neither are the other tests left out, with --prove only proofs run.
+keep=()
+proof_skipped=()
+for ((i = 0; i < n; i++)); do
+	if ((prove)); then
+		[[ -n ${sums[i]} ]] && keep+=("$i")
+	elif [[ -n ${sums[i]} ]] && grep -qx "${sums[i]} ${names[i]}" "$proven" 2>/dev/null; then
+		proof_skipped+=("${names[i]}")
+	else
+		keep+=("$i")
+	fi
+done
+sel_names=() sel_cmds=() sel_timeouts=() sel_sums=()
+for i in "${keep[@]}"; do
+	sel_names+=("${names[i]}")
+	sel_cmds+=("${cmds[i]}")
+	sel_timeouts+=("${timeouts[i]}")
+	sel_sums+=("${sums[i]}")
+done
+names=("${sel_names[@]}") cmds=("${sel_cmds[@]}") timeouts=("${sel_timeouts[@]}") sums=("${sel_sums[@]}")
+n=${#names[@]}
+
+# Start order: longest timeout first, then list order.
+mapfile -t order < <(for ((i = 0; i < n; i++)); do echo "${timeouts[i]} $i"; done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
+
+pass=0 fail=0 skip=0 envf=0
+failed=() skipped=() envfailed=() passed_proofs=()
+reason() { # LOG WORD: the test's own "WORD: reason" line, else its last line
+	grep -m1 "^$2:" "$1" || tail -n1 "$1"
+}
+report() { # INDEX
+	local i=$1 name=${names[$1]} rc secs log
+	log="$logdir/${name//\//_}.log"
+	read -r rc secs <"$state/$i.done"
 	case $rc in
-	0) pass=$((pass + 1)); printf 'PASS %-44s %3ss\n' "$name" $((SECONDS - start)) ;;
+	0)
+		pass=$((pass + 1))
+		printf 'PASS %-44s %4ss\n' "$name" "$secs"
+		[[ -n ${sums[i]} ]] && passed_proofs+=("${sums[i]} $name")
+		;;
 	77)
 		skip=$((skip + 1))
-		skipped+=("$name: $(grep -m1 -i 'skip' "$log" || tail -n1 "$log")")
-		printf 'SKIP %-44s %s\n' "$name" "$(grep -m1 -i 'skip' "$log" || tail -n1 "$log")"
+		skipped+=("$name: $(reason "$log" SKIP)")
+		printf 'SKIP %-44s %s\n' "$name" "$(reason "$log" SKIP)"
+		;;
+	78)
+		envf=$((envf + 1))
+		envfailed+=("$name: $(reason "$log" ENV)")
+		printf 'ENV  %-44s %s\n' "$name" "$(reason "$log" ENV)"
 		;;
 	*)
-		fail=$((fail + 1)); failed+=("$name")
-		printf 'FAIL %-44s (exit %d) log: %s\n' "$name" "$rc" "$log"
+		fail=$((fail + 1))
+		failed+=("$name")
+		if ((rc == 124 || rc == 137)); then
+			printf 'FAIL %-44s (timed out after %ss) log: %s\n' "$name" "${timeouts[i]}" "$log"
+		else
+			printf 'FAIL %-44s (exit %d, %ss) log: %s\n' "$name" "$rc" "$secs" "$log"
+		fi
 		sed 's/^/    | /' "$log" | tail -n 30
 		;;
 	esac
 }
 
-for t in "$BUILD"/tests/test_*; do
-	[[ -x $t ]] || continue
-	run_one "unit/$(basename "$t")" "$t"
-done
-for t in "$here"/integration/*.sh; do
-	[[ -f $t ]] || continue
-	run_one "integration/$(basename "$t" .sh)" bash "$t"
-done
-# End-to-end tests against a real Docker engine (each starts dockerd and
-# builds its images when it can, and skips saying why when it cannot).
-if [[ ${CAPPROF_SKIP_DOCKER:-} == 1 ]]; then
-	for t in "$here"/docker/*.sh; do
-		skip=$((skip + 1))
-		skipped+=("docker/$(basename "$t" .sh): SKIP: CAPPROF_SKIP_DOCKER=1")
-		printf 'SKIP %-44s %s\n' "docker/$(basename "$t" .sh)" "CAPPROF_SKIP_DOCKER=1"
+start() { # INDEX
+	local i=$1 log
+	log="$logdir/${names[$1]//\//_}.log"
+	(
+		s=$SECONDS
+		# timeout puts the test in its own process group and kills the
+		# whole group when the time is up (-k: KILL 10 s after TERM).
+		local run=("${cmds[i]}")
+		[[ ${cmds[i]} == *.sh ]] && run=(bash "${cmds[i]}")
+		timeout -k 10 "${timeouts[i]}" "${run[@]}" >"$log" 2>&1 </dev/null &
+		echo $! >"$state/$i.pid"
+		wait $!
+		echo "$? $((SECONDS - s))" >"$state/$i.tmp"
+		mv "$state/$i.tmp" "$state/$i.done"
+	) &
+}
+
+begin=$SECONDS
+# On ^C or TERM: the tests' process groups (their timeout's pid) too.
+# shellcheck disable=SC2317 # called by the trap
+stop() {
+	local f
+	for f in "$state"/*.pid; do
+		[[ -f $f && ! -f ${f%.pid}.done ]] && kill -TERM -- "-$(cat "$f")" 2>/dev/null
 	done
-else
-	for t in "$here"/docker/*.sh; do
-		[[ -f $t ]] || continue
-		run_one "docker/$(basename "$t" .sh)" bash "$t"
+	rm -rf "$state"
+	exit 130
+}
+trap stop INT TERM
+next=0 running=0 shown=0
+while ((shown < n)); do
+	while ((running < jobs && next < n)); do
+		start "${order[next]}"
+		next=$((next + 1))
+		running=$((running + 1))
 	done
+	wait -n 2>/dev/null
+	running=$(jobs -rp | wc -l)
+	while ((shown < n)) && [[ -f $state/$shown.done ]]; do
+		report "$shown"
+		shown=$((shown + 1))
+	done
+done
+wait
+rm -rf "$state"
+for name in "${docker_skipped[@]}"; do
+	skip=$((skip + 1))
+	skipped+=("$name: SKIP: CAPPROF_SKIP_DOCKER=1")
+	printf 'SKIP %-44s %s\n' "$name" "CAPPROF_SKIP_DOCKER=1"
+done
+for name in "${proof_skipped[@]}"; do
+	why="proven: inputs unchanged since tests/proven.sum (make prove runs it)"
+	skip=$((skip + 1))
+	skipped+=("$name: $why")
+	printf 'SKIP %-44s %s\n' "$name" "$why"
+done
+if ((prove && ${#passed_proofs[@]})); then
+	# Keep the other proofs' lines, replace these.
+	{
+		grep -v -F -f <(for l in "${passed_proofs[@]}"; do echo " ${l#* }"; done) "$proven" 2>/dev/null
+		printf '%s\n' "${passed_proofs[@]}"
+	} | sort -k2 >"$proven.tmp" && mv "$proven.tmp" "$proven"
+	echo "run-tests: wrote $proven for ${#passed_proofs[@]} passed proof(s); commit it"
 fi
 
 echo
-echo "passed: $pass  failed: $fail  skipped: $skip"
+echo "passed: $pass  failed: $fail  skipped: $skip  environment: $envf  ($n tests, -j$jobs, $((SECONDS - begin))s)"
 if ((skip)); then
 	echo "SKIPPED (these did not run on this machine):"
 	printf '  %s\n' "${skipped[@]}"
+fi
+if ((envf)); then
+	echo "ENVIRONMENT (the machine could not provide what these need; not a capprof failure):"
+	printf '  %s\n' "${envfailed[@]}"
 fi
 if ((fail)); then
 	echo "FAILED: ${failed[*]}"
 	exit 1
 fi
+((envf)) && exit 2
 exit 0

@@ -12,6 +12,7 @@
 
 #include "common/util.h"
 #include "verify/verify.h"
+#include "common/util.h"
 
 void vfy_outcome_clear(struct vfy_outcome *o)
 {
@@ -57,6 +58,31 @@ size_t vfy_hard_denials(const struct cp_rec *run, const struct vfy_trial *t, con
 	return n;
 }
 
+/* Why a run's stdout has no hash, from its output method (tracer/outcap.h). */
+static const char *output_why(const char *method, bool recorded)
+{
+	static const struct {
+		const char *method, *recorded, *now;
+	} why[] = {
+		{ "terminal", "the recorded run's stdout was a terminal", "stdout is a terminal" },
+		{ "null", "the recorded run's stdout was /dev/null", "stdout is /dev/null" },
+		{ "device", "the recorded run's stdout was a device", "stdout is a device" },
+		{ "closed", "the recorded run's stdout was closed", "stdout is closed" },
+		{ "disabled", "the recording was made with --no-output-hash", "output hashing is off" },
+		{ "file", "the recorded run rewound or truncated its stdout file",
+		  "the workload rewound or truncated its stdout file" },
+		{ "pipe", "the reader of the recorded run's stdout went away", "the reader of stdout went away" },
+		{ "socket", "the reader of the recorded run's stdout went away", "the reader of stdout went away" },
+	};
+
+	for (size_t i = 0; method && i < CP_ARRAY_SIZE(why); i++)
+		if (!strcmp(method, why[i].method))
+			return recorded ? why[i].recorded : why[i].now;
+	if (recorded)
+		return "the recording has no output hash (its stdout was a terminal, or record --no-output-hash)";
+	return "stdout cannot be hashed without changing its kind (a network socket?)";
+}
+
 int vfy_output_same(const struct vfy *v, const struct cp_rec *run, const char **why)
 {
 	if (v->ignore_output) {
@@ -64,13 +90,17 @@ int vfy_output_same(const struct vfy *v, const struct cp_rec *run, const char **
 		return -1;
 	}
 	if (!v->rec->output_sha256) {
-		*why = "the recording has no output hash (its stdout was a terminal, or record --no-output-hash)";
+		*why = output_why(v->rec->output_method, true);
 		return -1;
 	}
 	if (!run || !run->output_sha256) {
-		*why = "stdout is a terminal";
+		*why = output_why(run ? run->output_method : NULL, false);
 		return -1;
 	}
+	/*
+	 * Both are the bytes the workload wrote to stdout, whether read back
+	 * from a file or copied through a pipe: the methods may differ.
+	 */
 	return strcmp(v->rec->output_sha256, run->output_sha256) == 0 && v->rec->output_bytes == run->output_bytes;
 }
 

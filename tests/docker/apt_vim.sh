@@ -5,6 +5,7 @@
 # `docker run --cap-drop ALL --cap-add ... --security-opt seccomp=...`:
 # vim installs, and apt prints no W: or E: line. Prints the capability set
 # and the plain, recorded and enforced run times.
+# timeout: 1200
 . "$(dirname "$0")/../lib.sh"
 need_docker debian
 cd "$T" || exit 1

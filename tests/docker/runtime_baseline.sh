@@ -14,11 +14,15 @@
 # (scripts/mkimages.sh busybox) when needed.  Exit 0 pass, 1 fail, 77 skip.
 # Takes about 3-5 minutes on 2 cores (most of it rt_sigreturn's runs).
 # Environment: RUNTIMES="runc crun" to choose.
+# A proof of data (tests/run-tests.sh): runs when its inputs change.
+# prove: profiles/runtime-*.json tests/docker/rtbaseline.py
+# timeout: 1200
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 skip() { echo "SKIP: $*"; exit 77; }
+envfail() { echo "ENV: $*"; exit 78; }
 
 [[ $(id -u) == 0 ]] || skip "needs root (dockerd)"
 for c in python3 strace; do
@@ -30,9 +34,9 @@ fi
 command -v dockerd >/dev/null 2>&1 || skip "needs dockerd (package docker.io)"
 if ! setup_out=$("$top/scripts/docker-setup.sh" 2>&1); then
 	printf '%s\n' "$setup_out"
-	skip "Docker cannot run here: $(printf '%s\n' "$setup_out" | tail -n1)"
+	envfail "Docker cannot run here: $(printf '%s\n' "$setup_out" | tail -n1)"
 fi
-"$top/scripts/mkimages.sh" busybox || { echo "FAIL: cannot build capprof-busybox"; exit 1; }
+"$top/scripts/mkimages.sh" busybox || envfail "cannot build capprof-busybox"
 
 runtimes=$(docker info -f '{{json .Runtimes}}' 2>/dev/null)
 start=$SECONDS

@@ -115,5 +115,6 @@ assert_eq "output hash recorded" "$want" "$(python3 -c 'import json; print(json.
 "$CAPPROF" record -q -o yes.json -- yes | head -1 >/dev/null
 assert_eq "yes | head under capprof" 141 "${PIPESTATUS[0]}"
 "$CAPPROF" record -q --no-output-hash -o nohash.json -- echo x >/dev/null
-grep -q '"output"' nohash.json && fail "--no-output-hash still recorded a hash"
+grep -q '"sha256"' nohash.json && fail "--no-output-hash still recorded a hash"
+assert_eq "--no-output-hash method" disabled "$(python3 -c 'import json; print(json.load(open("nohash.json"))["output"]["method"])')"
 echo ok

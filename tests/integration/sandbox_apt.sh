@@ -3,6 +3,7 @@
 # install -y PKG` installs PKG inside the sandbox only (dpkg -l and the
 # package's files on the host are unchanged), and `verify --sandbox` starts
 # from the same state, so the package installs again and verify passes.
+# timeout: 600
 . "$(dirname "$0")/../lib.sh"
 need_root
 need_cmd apt-get
