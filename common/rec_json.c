@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The recording's JSON form (docs/recording-schema.md): write and parse. */
+#include "common/json_strict.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -238,6 +239,11 @@ char *rec_to_json(const struct cp_rec *rec)
 	o = cJSON_AddArrayToObject(root, "denied");
 	for (size_t i = 0; i < rec->ndenied; i++)
 		cJSON_AddItemToArray(o, evidence_json(&rec->denied[i]));
+	if (rec->intra_ptrace.hits) {
+		o = cJSON_AddObjectToObject(root, "intra_workload_ptrace");
+		add_u64(o, "hits", rec->intra_ptrace.hits);
+		cJSON_AddItemToObject(o, "evidence", evidence_json(&rec->intra_ptrace.ev));
+	}
 
 	text = cJSON_Print(root);
 	if (!text)
@@ -697,6 +703,16 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 		}
 	}
 
+	j = cJSON_GetObjectItemCaseSensitive(root, "intra_workload_ptrace");
+	if (j) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "hits");
+		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "evidence");
+
+		if (!cJSON_IsObject(j) || !h || get_u64(h, &rec->intra_ptrace.hits) < 0 || !ev)
+			return fail(e, "intra_workload_ptrace: expected {\"hits\": n, \"evidence\": {...}}");
+		if (parse_evidence(ev, &rec->intra_ptrace.ev, e, "intra_workload_ptrace.evidence") < 0)
+			return -EINVAL;
+	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "denied");
 	if (j && !cJSON_IsArray(j))
 		return fail(e, "denied: expected an array");
@@ -756,6 +772,8 @@ int json_parse_document(const char *text, size_t len, cJSON **out, char *err, si
 
 	if (err && errlen)
 		err[0] = '\0';
+	if (json_check_text(text, len, err, errlen) < 0)
+		return -EINVAL;
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (!root) {
 		size_t off = end && end >= text ? (size_t)(end - text) : 0;
@@ -769,6 +787,11 @@ int json_parse_document(const char *text, size_t len, cJSON **out, char *err, si
 			cJSON_Delete(root);
 			return fail(&e, "malformed JSON: trailing data at byte %zu", off);
 		}
+	}
+	/* Every reader, not only the profile's: recordings and data files are inputs of a CI gate too. */
+	if (json_check_keys(root, err, errlen) < 0) {
+		cJSON_Delete(root);
+		return -EINVAL;
 	}
 	*out = root;
 	return 0;
@@ -802,7 +825,7 @@ int rec_load(const char *path, struct cp_rec **out, char *err, size_t errlen)
 		if (r == -EFBIG)
 			snprintf(err, errlen, "larger than %u MiB, not a recording", CP_MAX_RECORDING >> 20);
 		else
-			snprintf(err, errlen, "%s", strerror(-r));
+			snprintf(err, errlen, "%s", cp_read_strerror(r));
 		return r;
 	}
 	return rec_parse(text, len, out, err, errlen);

@@ -54,10 +54,15 @@ char *cp_xasprintf(const char *fmt, ...) CP_PRINTF(1, 2);
 int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 
 /*
- * Read a whole regular file of at most max bytes, NUL-terminated.
- * -EISDIR for a directory, -EFBIG when larger than max. Returns 0 or -errno.
+ * Read a whole input of at most max bytes, NUL-terminated: a regular file,
+ * a pipe or FIFO (read to its end however slow the writer; a FIFO without a
+ * writer yet is waited for), or stdin when path is "-" (also a terminal).
+ * -EISDIR for a directory, -EINVAL for any other kind of file, -EFBIG when
+ * larger than max. Returns 0 or -errno.
  */
 int cp_read_file(const char *path, size_t max, char **out, size_t *len);
+/* The reason for cp_read_file's error r, as the end of "PATH: ..." */
+const char *cp_read_strerror(int r);
 
 /* Growable byte buffer for building output text. */
 struct cp_buf {
