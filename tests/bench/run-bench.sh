@@ -73,3 +73,38 @@ json.dump(p, sys.stdout)
 PY
 	printf '  %6d rules: %ss\n' "$rules" "$(time_runs "$CAPPROF" run --profile "$T/big.json" -- true)"
 done
+
+# Minimisation of capabilities (verify --minimize, issue 10): trials and wall
+# time for apt-get update + install vim in a fresh container per trial,
+# record included. Needs Docker, the Debian image and the Debian archive;
+# skipped with the reason otherwise. CAPPROF_BENCH_NO_APT=1 skips it.
+bench_minimize_apt() {
+	local here scripts d s e
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	scripts=$here/scripts
+	echo
+	echo "Capability minimisation, apt-get update + install vim in Docker (record --minimize --docker):"
+	if [[ ${CAPPROF_BENCH_NO_APT:-} == 1 ]]; then
+		echo "  skipped: CAPPROF_BENCH_NO_APT=1"
+		return
+	fi
+	if ! "$scripts/docker-setup.sh" >/dev/null 2>&1 || ! "$scripts/mkimages.sh" debian >/dev/null 2>&1; then
+		echo "  skipped: Docker or the capprof-debian image is not available here"
+		return
+	fi
+	d=$(mktemp -d "${TMPDIR:-/tmp}/capprof-bench-min.XXXXXX")
+	s=$(date +%s.%N)
+	if ! "$CAPPROF" record -q --minimize --docker capprof-debian --docker-arg=--network=host -o "$d/rec.json" -- \
+		sh -c 'apt-get update -qq && apt-get install -y -qq vim' >"$d/out" 2>"$d/err"; then
+		echo "  failed: $(tail -n1 "$d/err")"
+		rm -rf "$d"
+		return
+	fi
+	e=$(date +%s.%N)
+	printf '  %s; record + 2 reference runs + trials: %.0fs wall; granted: %s\n' \
+		"$(sed -n 's/^verify: capabilities: //p' "$d/out")" "$(echo "$e - $s" | bc)" \
+		"$("$CAPPROF" emit -i "$d/rec.json" --caps | tr '\n' ' ')"
+	echo "  reproduce: capprof record --minimize --docker capprof-debian --docker-arg=--network=host -- sh -c 'apt-get update -qq && apt-get install -y -qq vim'"
+	rm -rf "$d"
+}
+bench_minimize_apt
