@@ -12,7 +12,7 @@
 static void emit_usage(FILE *f)
 {
 	fputs("Usage: capprof emit [-i FILE]... [FORMAT] [--runtime runc|crun|none] [--nnp] [--no-args]\n"
-	      "                    [--with-reachable] [--complain] [--profile-path PATH] [-o FILE]\n"
+	      "                    [--with-reachable] [--complain] [--arch LIST] [--profile-path PATH] [-o FILE]\n"
 	      "Turn recordings (merged when several -i are given) into a profile; stdout unless -o.\n\n"
 	      "  -i, --input FILE     recording to read (default capprof.json; repeatable)\n"
 	      "  -o, --output FILE    write atomically to FILE instead of stdout\n"
@@ -30,7 +30,11 @@ static void emit_usage(FILE *f)
 	      "  --runtime NAME       container runtime whose own syscalls to allow: runc (default), crun, none\n"
 	      "  --nnp                profile only for use with no-new-privileges (smaller runtime set)\n"
 	      "  --no-args            no argument rules (socket family, clone/unshare flags, personality)\n"
-	      "  --profile-path PATH  seccomp profile path the other formats refer to (default seccomp.json)\n"	      "  --with-reachable[=RISK]  also allow the syscalls the executables' imports can make but\n"
+	      "  --arch LIST          profile for these machines, mapped by meaning from the recording:\n"
+	      "                       x86_64, aarch64 (arm64), mips64, mipsel64, s390x, riscv64, or all\n"
+	      "                       (Docker's archMap); comma-separated. Default: the recorded ones\n"
+	      "  --profile-path PATH  seccomp profile path the other formats refer to (default seccomp.json)\n"
+	      "  --with-reachable[=RISK]  also allow the syscalls the executables' imports can make but\n"
 	      "                       the recording never saw, up to RISK (low, medium, high: default all),\n"
 	      "                       each rule commented as not observed; reads the executables as they are\n"
 	      "                       on this machine now (see 'explain --unexercised')\n"
@@ -51,7 +55,7 @@ static bool runtime_name_ok(const char *s)
 	return true;
 }
 
-enum { O_RUNTIME = 256, O_NNP, O_NOARGS, O_PROFILE_PATH, O_FORMAT, O_WITH_REACHABLE, O_COMPLAIN };
+enum { O_RUNTIME = 256, O_NNP, O_NOARGS, O_PROFILE_PATH, O_FORMAT, O_WITH_REACHABLE, O_COMPLAIN, O_ARCH };
 
 /*
  * What --with-reachable cannot see into, and the high-risk names it adds,
@@ -93,11 +97,12 @@ int cmd_emit(int argc, char **argv)
 		{ "compose", GEN_COMPOSE }, { "oci", GEN_OCI }, { "k8s", GEN_K8S },
 		{ "spo", GEN_SPO }, { "systemd", GEN_SYSTEMD }, { "summary", GEN_SUMMARY },
 	};
-	struct option longopts[CP_ARRAY_SIZE(formats) + 10];
+	struct option longopts[CP_ARRAY_SIZE(formats) + 11];
 	struct gen_opts o = { .format = GEN_DOCKER, .profile_path = "seccomp.json" };
 	const char *output = NULL, *runtime = "runc", *format_seen = NULL;
 	cp_autofree char **inputs = cp_xcalloc((size_t)argc + 1, sizeof(char *));
-	cp_autofree char *dd_text = NULL, *dd_path = NULL, *text = NULL;
+	cp_autofree char *dd_text = NULL, *dd_path = NULL, *text = NULL, *notes = NULL;
+	uint32_t targets[GEN_MAX_FAMILY];
 	struct gen_runtime *rt = NULL;
 	struct reach_report *reach = NULL;
 	cp_autorec *rec = NULL;
@@ -112,6 +117,7 @@ int cmd_emit(int argc, char **argv)
 	longopts[nl++] = (struct option){ "runtime", required_argument, NULL, O_RUNTIME };
 	longopts[nl++] = (struct option){ "nnp", no_argument, NULL, O_NNP };
 	longopts[nl++] = (struct option){ "no-args", no_argument, NULL, O_NOARGS };
+	longopts[nl++] = (struct option){ "arch", required_argument, NULL, O_ARCH };
 	longopts[nl++] = (struct option){ "profile-path", required_argument, NULL, O_PROFILE_PATH };
 	longopts[nl++] = (struct option){ "with-reachable", optional_argument, NULL, O_WITH_REACHABLE };
 	longopts[nl++] = (struct option){ "complain", no_argument, NULL, O_COMPLAIN };
@@ -150,6 +156,15 @@ int cmd_emit(int argc, char **argv)
 			break;
 		case O_NOARGS:
 			o.no_args = true;
+			break;
+		case O_ARCH:
+			if (gen_arch_targets_parse(optarg, targets, CP_ARRAY_SIZE(targets), &o.ntargets, err,
+						   sizeof(err)) < 0) {
+				cli_error("emit: --arch: %s", err);
+				return CP_EXIT_USAGE;
+			}
+			o.targets = targets;
+			o.notes = &notes;
 			break;
 		case O_WITH_REACHABLE:
 			o.with_reachable = true;
@@ -224,6 +239,12 @@ int cmd_emit(int argc, char **argv)
 	if (r < 0) {
 		cli_error("emit: %s", err);
 		return CP_EXIT_USAGE;
+	}
+	/* what --arch could not carry over: one line each (the profile's comments say it too) */
+	for (char *line = notes, *nl_; line && *line; line = nl_ + 1) {
+		nl_ = strchr(line, '\n');
+		*nl_ = '\0';
+		cli_warn("emit: %s", line);
 	}
 	r = cli_output(output, text, strlen(text));
 	if (r < 0) {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "common/json_strict.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -77,6 +78,7 @@ struct enf_profile {
 	struct enf_rule *rules;
 	size_t nrules;
 	bool flag_log, flag_spec_allow;
+	char *unknown_key; /* first top-level key Docker ignores */
 };
 
 static const struct {
@@ -167,6 +169,7 @@ void enf_profile_free(struct enf_profile *p)
 		free(p->map[i].sub);
 	free(p->map);
 	free(p->arches);
+	free(p->unknown_key);
 	free(p);
 }
 
@@ -570,6 +573,17 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct perr *e)
 
 	if (!cJSON_IsObject(root))
 		return fail(e, "expected a JSON object (a Docker seccomp profile)");
+	/* Docker ignores keys it does not know; so do we, but the caller warns. */
+	cJSON_ArrayForEach(it, root) {
+		static const char *const top[] = { "defaultAction", "defaultErrnoRet", "architectures", "archMap",
+						   "syscalls",	    "flags",	       "listenerPath",	"listenerMetadata" };
+		bool known = false;
+
+		for (size_t k = 0; k < CP_ARRAY_SIZE(top) && !known; k++)
+			known = it->string && !strcmp(it->string, top[k]);
+		if (!known && !p->unknown_key)
+			p->unknown_key = cp_xstrdup(it->string ? it->string : "");
+	}
 	j = field(root, "defaultAction");
 	if (!j)
 		return fail(e, "defaultAction: missing");
@@ -629,6 +643,17 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct perr *e)
 	return 0;
 }
 
+/*
+ * Every key of Docker's seccomp profile (moby's types.Seccomp and what it
+ * holds), including those capprof ignores (listenerMetadata).
+ */
+static const char *const docker_profile_keys[] = {
+	"action", "archMap", "arches", "architecture", "architectures", "args", "caps", "comment",
+	"defaultAction", "defaultErrnoRet", "errnoRet", "excludes", "flags", "includes", "index",
+	"listenerMetadata", "listenerPath", "minKernel", "name", "names", "op", "subArchitectures",
+	"syscalls", "value", "valueTwo", NULL,
+};
+
 int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, char *err, size_t errlen)
 {
 	struct perr e = { err, errlen };
@@ -640,6 +665,9 @@ int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, ch
 	int r;
 
 	r = json_parse_document(text, len, &root, err, errlen);
+	if (r < 0)
+		return r;
+	r = json_check_spelling(root, docker_profile_keys, err, errlen);
 	if (r < 0)
 		return r;
 	nlit = scan_numbers(text, len, &lit);
@@ -667,7 +695,7 @@ int enf_profile_load(const char *path, struct enf_profile **out, char *err, size
 		else if (r == -EISDIR)
 			snprintf(err, errlen, "is a directory, not a seccomp profile");
 		else
-			snprintf(err, errlen, "%s", strerror(-r));
+			snprintf(err, errlen, "%s", cp_read_strerror(r));
 		return r;
 	}
 	return enf_profile_parse(text, len, out, err, errlen);
@@ -685,9 +713,8 @@ int enf_kernel_version(unsigned *major, unsigned *minor)
 	return 0;
 }
 
-size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t max)
+static size_t profile_arches(const struct enf_profile *p, uint32_t native, uint32_t *tokens, size_t max)
 {
-	uint32_t native = cp_arch_native();
 	size_t n = 0;
 
 #define ADD_ARCH(t)                                          \
@@ -711,6 +738,11 @@ size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t 
 	}
 #undef ADD_ARCH
 	return n;
+}
+
+size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t max)
+{
+	return profile_arches(p, cp_arch_native(), tokens, max);
 }
 
 static bool arch_matches(uint32_t token, char *const *names, size_t n)
@@ -842,9 +874,9 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 {
 	cp_cleanup(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	struct perr e = { err, errlen };
-	uint32_t arches[CP_MAX_ARCH * 4], def, native = cp_arch_native();
+	uint32_t arches[CP_MAX_ARCH * 4], def, native = o->machine ? o->machine : cp_arch_native();
 	unsigned kmaj = o->kernel_major, kmin = o->kernel_minor;
-	size_t narch = enf_profile_arches(p, arches, CP_ARRAY_SIZE(arches));
+	size_t narch = profile_arches(p, native, arches, CP_ARRAY_SIZE(arches));
 	int r;
 
 	if (!kmaj && !kmin && (r = enf_kernel_version(&kmaj, &kmin)) < 0)
@@ -861,6 +893,16 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
 	if (r < 0)
 		return fail(&e, "flags: libseccomp: %s", strerror(-r)), r;
+	/* another machine: its architecture replaces ours (rule numbers stay ours; libseccomp translates) */
+	if (native != cp_arch_native()) {
+		r = seccomp_arch_add(ctx, native);
+		if (!r)
+			r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+		if (r < 0)
+			return fail(&e, "machine: libseccomp cannot compile for %s: %s", cp_arch_docker_name(native),
+				    strerror(-r)),
+			       r;
+	}
 	for (size_t i = 1; i < narch; i++) {
 		r = seccomp_arch_add(ctx, arches[i]);
 		if (r < 0 && r != -EEXIST)
@@ -1020,6 +1062,70 @@ int enf_profile_to_rec(const struct enf_profile *p, const uint64_t *caps, struct
 	rec->complete = true;
 	*out = cp_steal_pointer(&rec);
 	return 0;
+}
+
+const char *enf_profile_unknown_key(const struct enf_profile *p)
+{
+	return p->unknown_key;
+}
+
+/* Does the profile allow name on arch for a holder of caps, under some condition at least? */
+static bool may_allow(const struct enf_profile *p, const char *name, uint32_t arch, uint64_t caps, unsigned kmaj,
+		      unsigned kmin)
+{
+	bool named = false;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct enf_rule *r = &p->rules[i];
+
+		if (!rule_applies(r, arch, &caps, kmaj, kmin))
+			continue;
+		for (size_t n = 0; n < r->nnames; n++) {
+			if (strcmp(r->names[n], name) != 0)
+				continue;
+			if (allows(&r->act))
+				return true;
+			/* A deny under conditions leaves the other values to the default. */
+			named |= r->nargs == 0;
+		}
+	}
+	return !named && allows(&p->def);
+}
+
+size_t enf_profile_vital_denied(const struct enf_profile *p, uint64_t caps, struct enf_vital *out, size_t max)
+{
+	/* What a process cannot live without, on any C library (why each is vital). */
+	static const struct {
+		const char *name;
+		const char *why;
+		uint32_t arch; /* 0: every architecture */
+		const char *fallback; /* vital only when this one is denied too */
+	} vital[] = {
+		{ "execve", "the command cannot be started", 0, NULL },
+		/* glibc's _exit tries exit_group, then exit. */
+		{ "exit_group", "no process can end (with exit denied too): the C library's _exit then crashes", 0,
+		  "exit" },
+		{ "rt_sigreturn", "no signal handler can return", 0, NULL },
+		{ "arch_prctl", "the C library cannot set up thread-local storage", SCMP_ARCH_X86_64, NULL },
+		{ "mmap", "the dynamic loader cannot map a library", 0, NULL },
+	};
+	uint32_t native = cp_arch_native();
+	unsigned kmaj = 0, kmin = 0;
+	size_t n = 0;
+
+	(void)enf_kernel_version(&kmaj, &kmin);
+	for (size_t i = 0; i < CP_ARRAY_SIZE(vital); i++) {
+		if (vital[i].arch && vital[i].arch != native)
+			continue;
+		if (may_allow(p, vital[i].name, native, caps, kmaj, kmin))
+			continue;
+		if (vital[i].fallback && may_allow(p, vital[i].fallback, native, caps, kmaj, kmin))
+			continue;
+		if (n < max)
+			out[n] = (struct enf_vital){ vital[i].name, vital[i].why };
+		n++;
+	}
+	return n;
 }
 
 unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name)

@@ -28,6 +28,12 @@ struct enf_compile_opts {
 	 * for kill and trap actions; ALLOW and LOG stay.
 	 */
 	bool trace_denials;
+	/*
+	 * Compile as Docker would on this machine (SCMP_ARCH_* token; 0: the
+	 * one we run on): its archMap entry, includes.arches. For checking a
+	 * profile for another architecture; such a filter cannot be loaded here.
+	 */
+	uint32_t machine;
 };
 
 /*
@@ -71,6 +77,23 @@ unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name);
  * default action then applies to it. Returns how many rules named it.
  */
 size_t enf_profile_remove_name(struct enf_profile *p, const char *name);
+
+/*
+ * Calls every process needs that the profile denies on this machine for a
+ * holder of caps (a call allowed under argument conditions counts as
+ * allowed): up to max entries of {name, why}. Returns how many.
+ */
+struct enf_vital {
+	const char *name;
+	const char *why;
+};
+size_t enf_profile_vital_denied(const struct enf_profile *p, uint64_t caps, struct enf_vital *out, size_t max);
+
+/*
+ * The first top-level key Docker does not know ("sycalls"): Docker ignores
+ * it, so callers warn. NULL when there is none.
+ */
+const char *enf_profile_unknown_key(const struct enf_profile *p);
 
 /* Running kernel's major.minor from uname; 0 or -errno. */
 int enf_kernel_version(unsigned *major, unsigned *minor);

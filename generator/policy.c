@@ -300,7 +300,8 @@ static bool eq_rules(struct rules *rs, const struct rname *r, const char *what)
  * clone/unshare: allow when the namespace bits nobody asked for are clear,
  * as Docker does for clone; the mask is tightened to the recorded use.
  */
-static bool mask_rule(struct rules *rs, const char *name, const struct cp_valset *s, uint64_t nsmask, bool *trivial)
+static bool mask_rule(struct rules *rs, const char *name, uint32_t index, const struct cp_valset *s, uint64_t nsmask,
+		      bool *trivial)
 {
 	uint64_t used = 0, forbidden;
 	struct gen_rule *g;
@@ -320,7 +321,7 @@ static bool mask_rule(struct rules *rs, const char *name, const struct cp_valset
 		     cp_xasprintf("%s: namespace flags not recorded (0x%llx) must be clear", name,
 				  (unsigned long long)forbidden));
 	rule_name(g, name);
-	rule_arg(g, 0, forbidden, 0, "SCMP_CMP_MASKED_EQ");
+	rule_arg(g, index, forbidden, 0, "SCMP_CMP_MASKED_EQ");
 	return true;
 }
 
@@ -393,15 +394,21 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 	struct rules rs = { 0 }, argrules = { 0 };
 	struct gen_rule *plain, *rt = NULL, *enosys = NULL;
 	const struct rname *clone = NULL, *clone3 = NULL;
-	bool clone_ruled = false, s390;
+	bool clone_ruled = false, s390, s390_only = true;
 
 	p->narch = gen_arches(rec, p->arches);
 	p->complain = o->complain;
-	/* clone's flags are argument 1 on s390: keep to the common layout. */
+	/*
+	 * clone's flags are argument 1 on s390 (CONFIG_CLONE_BACKWARDS2), 0
+	 * elsewhere: a rule is written only when every architecture agrees.
+	 */
 	s390 = has_arch(p, SCMP_ARCH_S390) || has_arch(p, SCMP_ARCH_S390X);
+	for (size_t i = 0; i < p->narch; i++)
+		s390_only &= p->arches[i] == SCMP_ARCH_S390 || p->arches[i] == SCMP_ARCH_S390X;
 	collect(rec, &ns);
 
 	plain = rule_new(&rs, true, 0, cp_xstrdup("recorded: made by the workload"));
+	plain->recorded = true;
 	if (o->runtime)
 		rt = rule_new(&rs, true, 0,
 			      cp_xasprintf("runtime %s%s: its calls between filter load and exec (measured: %s)",
@@ -410,7 +417,7 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 
 	clone = names_find(&ns, "clone");
 	clone3 = names_find(&ns, "clone3");
-	if (!o->no_args && !s390 && (clone || clone3) && !in_runtime(o, "clone")) {
+	if (!o->no_args && (!s390 || s390_only) && (clone || clone3) && !in_runtime(o, "clone")) {
 		struct cp_valset u = { 0 };
 		bool trivial;
 
@@ -419,7 +426,7 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 		if (clone3)
 			valset_union(&u, &clone3->vals[0]);
 		/* clone3's exit signal lives in struct clone_args, not in flags */
-		clone_ruled = mask_rule(&argrules, "clone", &u, GEN_CLONE_NS_MASK, &trivial);
+		clone_ruled = mask_rule(&argrules, "clone", s390 ? 1 : 0, &u, GEN_CLONE_NS_MASK, &trivial);
 		free(u.v);
 	}
 
@@ -446,7 +453,7 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 			else if (!strcmp(r->name, "personality"))
 				ruled = eq_rules(&argrules, r, "persona");
 			else if (!strcmp(r->name, "unshare"))
-				ruled = mask_rule(&argrules, "unshare", &r->vals[0], GEN_UNSHARE_NS_MASK, &trivial);
+				ruled = mask_rule(&argrules, "unshare", 0, &r->vals[0], GEN_UNSHARE_NS_MASK, &trivial);
 		}
 		if (!ruled)
 			rule_name(plain, r->name);

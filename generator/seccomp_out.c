@@ -59,6 +59,23 @@ static cJSON *arches_json(const struct gen_policy *p)
 	return a;
 }
 
+/* --arch: Docker's archMap, each machine with the sub-architectures its filter covers. */
+static cJSON *archmap_json(const struct gen_policy *p)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < p->nfam; i++) {
+		cJSON *e = cJSON_CreateObject(), *sub = cJSON_CreateArray();
+
+		cJSON_AddStringToObject(e, "architecture", cp_arch_docker_name(p->fams[i].arch));
+		for (size_t k = 0; k < p->fams[i].nsub; k++)
+			cJSON_AddItemToArray(sub, cJSON_CreateString(cp_arch_docker_name(p->fams[i].sub[k])));
+		cJSON_AddItemToObject(e, "subArchitectures", sub);
+		cJSON_AddItemToArray(a, e);
+	}
+	return a;
+}
+
 /* Docker (moby/profiles) and OCI share the shape; OCI has no comment and always valueTwo. */
 static cJSON *syscalls_json(const struct gen_policy *p, bool oci)
 {
@@ -88,6 +105,13 @@ static cJSON *syscalls_json(const struct gen_policy *p, bool oci)
 			cJSON_AddItemToObject(o, "args", args);
 		if (!oci)
 			cJSON_AddStringToObject(o, "comment", r->comment ? r->comment : "");
+		/* OCI configs are per machine and have no includes: they list every rule */
+		if (!oci && r->nonly) {
+			cJSON *arches = cJSON_AddArrayToObject(cJSON_AddObjectToObject(o, "includes"), "arches");
+
+			for (size_t k = 0; k < r->nonly; k++)
+				cJSON_AddItemToArray(arches, cJSON_CreateString(r->only[k]));
+		}
 		cJSON_AddItemToArray(list, o);
 	}
 	return list;
@@ -101,7 +125,11 @@ static cJSON *seccomp_json(const struct gen_policy *p, bool oci)
 	cJSON_AddStringToObject(root, "defaultAction", p->complain ? "SCMP_ACT_LOG" : "SCMP_ACT_ERRNO");
 	if (!p->complain)
 		cJSON_AddItemToObject(root, "defaultErrnoRet", u64_raw(GEN_EPERM));
-	cJSON_AddItemToObject(root, "architectures", arches_json(p));
+	/* Docker and Podman refuse a profile with both architectures and archMap. */
+	if (p->nfam && !oci)
+		cJSON_AddItemToObject(root, "archMap", archmap_json(p));
+	else
+		cJSON_AddItemToObject(root, "architectures", arches_json(p));
 	cJSON_AddItemToObject(root, "syscalls", syscalls_json(p, oci));
 	return root;
 }
