@@ -230,6 +230,14 @@ char *rec_to_json(const struct cp_rec *rec)
 			cJSON_AddStringToObject(co, "verdict", verdict_names[u->verdict]);
 			if (u->inherited)
 				cJSON_AddTrueToObject(co, "inherited");
+			if (u->without)
+				cJSON_AddStringToObject(co, "without", u->without);
+			if (u->ntrade) {
+				cJSON *ta = cJSON_AddArrayToObject(co, "needs_syscalls");
+
+				for (size_t i = 0; i < u->ntrade; i++)
+					cJSON_AddItemToArray(ta, cJSON_CreateString(u->trade[i]));
+			}
 			cJSON_AddItemToObject(co, "evidence", evidence_json(&u->ev));
 			cJSON_AddItemToObject(caps, names[k], co);
 		}
@@ -680,6 +688,26 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 			if (k == CP_ARRAY_SIZE(verdict_names))
 				return fail(e, "%s.verdict: expected hit, required or tolerated", where);
 			u->verdict = (enum cp_verdict)k;
+		}
+		vd = opt_string(it, "without", &bad);
+		if (bad)
+			return fail(e, "%s.without: expected a string", where);
+		if (vd)
+			u->without = cp_xstrdup(vd);
+		h = cJSON_GetObjectItemCaseSensitive(it, "needs_syscalls");
+		if (h) {
+			const cJSON *t;
+
+			if (!cJSON_IsArray(h))
+				return fail(e, "%s.needs_syscalls: expected an array", where);
+			u->trade = cp_xcalloc((size_t)cJSON_GetArraySize(h) + 1, sizeof(char *));
+			cJSON_ArrayForEach(t, h)
+			{
+				if (!cJSON_IsString(t) || !t->valuestring[0] || strlen(t->valuestring) > 64)
+					return fail(e, "%s.needs_syscalls[%zu]: expected a syscall name", where,
+						    u->ntrade);
+				u->trade[u->ntrade++] = cp_xstrdup(t->valuestring);
+			}
 		}
 		h = cJSON_GetObjectItemCaseSensitive(it, "evidence");
 		if (h) {

@@ -103,8 +103,10 @@ void rec_free(struct cp_rec *rec)
 		free(rec->exes[i].file_caps);
 	}
 	free(rec->exes);
-	for (int c = 0; c < CP_MAX_CAP; c++)
+	for (int c = 0; c < CP_MAX_CAP; c++) {
 		rec_evidence_clear(&rec->caps[c].ev);
+		rec_capuse_clear_verdict(&rec->caps[c]);
+	}
 	rec_evidence_clear(&rec->intra_ptrace.ev);
 	for (size_t i = 0; i < rec->ndenied; i++)
 		rec_evidence_clear(&rec->denied[i]);
@@ -319,6 +321,14 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 			dc->verdict = sc->verdict;
 		else if (dc->verdict != sc->verdict && dc->verdict != CP_VERDICT_REQUIRED)
 			dc->verdict = CP_VERDICT_HIT;
+		if (!dc->without && sc->without)
+			dc->without = cp_xstrdup(sc->without);
+		if (!dc->ntrade && dc->verdict == CP_VERDICT_TOLERATED && sc->ntrade) {
+			dc->trade = cp_xcalloc(sc->ntrade + 1, sizeof(char *));
+			for (size_t i = 0; i < sc->ntrade; i++)
+				dc->trade[i] = cp_xstrdup(sc->trade[i]);
+			dc->ntrade = sc->ntrade;
+		}
 		dc->hits += sc->hits;
 	}
 	if (src->intra_ptrace.hits && !dst->intra_ptrace.hits)
@@ -338,4 +348,15 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 		dst->baseline = cp_xstrdup(src->baseline);
 	dst->caps_traced |= src->caps_traced;
 	dst->complete &= src->complete;
+}
+
+void rec_capuse_clear_verdict(struct cp_capuse *u)
+{
+	free(u->without);
+	u->without = NULL;
+	for (size_t i = 0; i < u->ntrade; i++)
+		free(u->trade[i]);
+	free(u->trade);
+	u->trade = NULL;
+	u->ntrade = 0;
 }

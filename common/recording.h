@@ -71,6 +71,15 @@ struct cp_capuse {
 	enum cp_verdict verdict;
 	struct cp_evidence ev; /* first evidence */
 	bool inherited; /* record --baseline: granted from the start as the baseline was, not re-proven */
+	/*
+	 * verify --minimize: what happened in the trial without it ("outcome
+	 * unchanged", "exit 100, reference 0", "stderr line 2 differs: ..."),
+	 * and the syscalls a tolerated capability's other path needs (the
+	 * profile then allows them instead: "needs gettid as well").
+	 */
+	char *without;
+	char **trade;
+	size_t ntrade;
 };
 
 struct cp_exe {
@@ -164,6 +173,8 @@ struct cp_exe *rec_exe(struct cp_rec *rec, const char *path);
 void rec_evidence_copy(struct cp_evidence *dst, const struct cp_evidence *src);
 void rec_evidence_clear(struct cp_evidence *ev);
 void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev);
+/* Forget a capability's minimisation result (without, trade). */
+void rec_capuse_clear_verdict(struct cp_capuse *u);
 
 /* Union of src into dst: syscalls, values, executables, capabilities. */
 void rec_merge(struct cp_rec *dst, const struct cp_rec *src);

@@ -73,6 +73,7 @@ static void cap_detail(struct cp_buf *b, const char *cap, const struct cp_capuse
 	if (ev->arch && cp_arch_name(ev->arch))
 		cp_buf_printf(b, " (%s)", cp_arch_name(ev->arch));
 	cp_buf_puts(b, "\n");
+	gen_cap_verdict_text(b, cp_cap_parse(cap), u, "  ");
 }
 
 static void explain_all(struct cp_buf *b, const struct cp_rec *rec)
@@ -106,6 +107,7 @@ static void explain_all(struct cp_buf *b, const struct cp_rec *rec)
 			gen_yaml_str(b, u->ev.path);
 		cp_buf_printf(b, ") failed with %s without it, by pid %d %s%s\n", en ? en : "an error", u->ev.pid,
 			      u->ev.exe && *u->ev.exe ? u->ev.exe : "?", u->inherited ? " (inherited from the baseline)" : "");
+		gen_cap_verdict_text(b, cp_cap_parse(caps[i]), u, "    ");
 	}
 }
 

@@ -199,6 +199,21 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 		cp_buf_printf(&b, "  %-18s %-10s ", caps[i], verdicts[u->verdict]);
 		evidence_text(&b, &u->ev);
 		cp_buf_puts(&b, "\n");
+		gen_cap_verdict_text(&b, cp_cap_parse(caps[i]), u, "      ");
+	}
+	{
+		/* What emit grants: tolerated capabilities are left out. */
+		size_t ntol = 0;
+
+		for (size_t i = 0; i < ncaps; i++)
+			ntol += rec->caps[cp_cap_parse(caps[i])].verdict == CP_VERDICT_TOLERATED;
+		if (ntol) {
+			cp_buf_puts(&b, "  emit grants:");
+			for (size_t i = 0; i < ncaps; i++)
+				if (rec->caps[cp_cap_parse(caps[i])].verdict != CP_VERDICT_TOLERATED)
+					cp_buf_printf(&b, " %s", caps[i]);
+			cp_buf_printf(&b, " (%zu tolerated left out)\n", ntol);
+		}
 	}
 
 	cp_buf_printf(&b, "\nSyscalls: %zu distinct names (", nnames);

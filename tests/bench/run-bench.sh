@@ -82,3 +82,56 @@ for n in 100000 1000000 10000000; do
 	per=$((n / 8))
 	"$CAPPROF" record -q --no-caps --stats -o "$T/r.json" -- "$W/storm" procs 8 "$per" 2>&1 >/dev/null | sed "s/^capprof: stats:/  $n syscalls over 8 processes:/"
 done
+
+# Profile compilation (enforce/profile.c): run --profile P -- true with
+# Docker's default profile (33 rules) repeated up to 10,000 rules, as merged
+# CI profiles repeat names. Should grow no worse than linearly.
+echo
+echo "Compiling a large profile (capprof run --profile P -- true, medians of $runs):"
+dflt=$(cd "$(dirname "$0")/../data/enf" && pwd)/docker-default-seccomp.json
+for rules in 33 1000 3300 10000; do
+	python3 - "$dflt" "$rules" >"$T/big.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+rules = p["syscalls"]
+p["syscalls"] = [rules[i % len(rules)] for i in range(n)]
+json.dump(p, sys.stdout)
+PY
+	printf '  %6d rules: %ss\n' "$rules" "$(time_runs "$CAPPROF" run --profile "$T/big.json" -- true)"
+done
+
+# Minimisation of capabilities (verify --minimize, issue 10): trials and wall
+# time for apt-get update + install vim in a fresh container per trial,
+# record included. Needs Docker, the Debian image and the Debian archive;
+# skipped with the reason otherwise. CAPPROF_BENCH_NO_APT=1 skips it.
+bench_minimize_apt() {
+	local here scripts d s e
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	scripts=$here/scripts
+	echo
+	echo "Capability minimisation, apt-get update + install vim in Docker (record --minimize --docker):"
+	if [[ ${CAPPROF_BENCH_NO_APT:-} == 1 ]]; then
+		echo "  skipped: CAPPROF_BENCH_NO_APT=1"
+		return
+	fi
+	if ! "$scripts/docker-setup.sh" >/dev/null 2>&1 || ! "$scripts/mkimages.sh" debian >/dev/null 2>&1; then
+		echo "  skipped: Docker or the capprof-debian image is not available here"
+		return
+	fi
+	d=$(mktemp -d "${TMPDIR:-/tmp}/capprof-bench-min.XXXXXX")
+	s=$(date +%s.%N)
+	if ! "$CAPPROF" record -q --minimize --docker capprof-debian --docker-arg=--network=host -o "$d/rec.json" -- \
+		sh -c 'apt-get update -qq && apt-get install -y -qq vim' >"$d/out" 2>"$d/err"; then
+		echo "  failed: $(tail -n1 "$d/err")"
+		rm -rf "$d"
+		return
+	fi
+	e=$(date +%s.%N)
+	printf '  %s; record + 2 reference runs + trials: %.0fs wall; granted: %s\n' \
+		"$(sed -n 's/^verify: capabilities: //p' "$d/out")" "$(echo "$e - $s" | bc)" \
+		"$("$CAPPROF" emit -i "$d/rec.json" --caps | tr '\n' ' ')"
+	echo "  reproduce: capprof record --minimize --docker capprof-debian --docker-arg=--network=host -- sh -c 'apt-get update -qq && apt-get install -y -qq vim'"
+	rm -rf "$d"
+}
+bench_minimize_apt
