@@ -2,6 +2,7 @@
 /* capprof record: trace a command and write its recording. */
 #include "cli/cli.h"
 #include "common/recording.h"
+#include "generator/gen.h"
 #include "sandbox/sandbox.h"
 #include "tracer/tracer.h"
 
@@ -22,6 +23,11 @@ static void usage(FILE *f)
 	      "every capability the workload exercised.\n\n"
 	      "  -o, --output FILE  write the recording to FILE (default capprof.json), atomically\n"
 	      "      --no-caps      do not run the capability retry engine (faster)\n"
+	      "      --baseline FILE  an earlier recording or a Docker profile: what FILE allows\n"
+	      "                     runs without stopping (only new calls and argument values are\n"
+	      "                     traced; with capabilities, only calls that cannot need one\n"
+	      "                     FILE's recording did not prove); the recording marks those\n"
+	      "                     syscalls and capabilities \"inherited\" (CI fast path)\n"
 	      "  -q, --quiet        no progress line on stderr\n"
 	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
 	      "      --sandbox      run CMD on a throw-away overlay of the host's filesystems, in a\n"
@@ -91,6 +97,11 @@ static int record_docker(const char *image, char **dargs, size_t ndargs, char **
 	return code;
 }
 
+static void baseline_freep(struct trace_baseline **b)
+{
+	trace_baseline_free(*b);
+}
+
 /* --minimize: verify --minimize on the recording just written, where it was made. */
 static int record_minimize(const char *out, const char *what, int code)
 {
@@ -121,11 +132,14 @@ int cmd_record(int argc, char **argv)
 		{ "docker", required_argument, NULL, 'D' },
 		{ "docker-arg", required_argument, NULL, 'A' },
 		{ "no-output-hash", no_argument, NULL, 'H' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "minimize", optional_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *out = "capprof.json", *keep = NULL, *image = NULL, *minimize = NULL;
+	const char *out = "capprof.json", *keep = NULL, *image = NULL, *minimize = NULL, *baseline = NULL;
+	cp_autorec *base = NULL;
+	cp_cleanup(baseline_freep) struct trace_baseline *tb = NULL;
 	bool caps = true, quiet = false, stats = false, hash_output = true, sandbox = false, min = false;
 	cp_autofree char **dargs = NULL;
 	size_t ndargs = 0;
@@ -169,6 +183,9 @@ int cmd_record(int argc, char **argv)
 		case 'H':
 			hash_output = false;
 			break;
+		case 'B':
+			baseline = optarg;
+			break;
 		case 'M':
 			if (optarg && strcmp(optarg, "caps") && strcmp(optarg, "syscalls") && strcmp(optarg, "all")) {
 				cli_error("record: --minimize=%s: expected caps, syscalls or all", optarg);
@@ -181,7 +198,7 @@ int cmd_record(int argc, char **argv)
 			usage(stdout);
 			return CP_EXIT_OK;
 		default:
-			if (optopt && strchr("KDA", optopt))
+			if (optopt && strchr("KDAB", optopt))
 				cli_error("record: option \"%s\" needs a value", argv[optind - 1]);
 			else if (optopt)
 				cli_error("record: option -%c %s", optopt, strchr("o", optopt) ? "needs a value" : "is unknown");
@@ -210,6 +227,10 @@ int cmd_record(int argc, char **argv)
 		cli_error("record: --docker and --sandbox: choose one (a container is already a sandbox)");
 		return CP_EXIT_FAILURE;
 	}
+	if (baseline && image) {
+		cli_error("record: --baseline with --docker is not supported yet (record without --baseline)");
+		return CP_EXIT_FAILURE;
+	}
 	if (min && !caps) {
 		cli_error("record: --minimize needs the capabilities traced: not with --no-caps");
 		return CP_EXIT_FAILURE;
@@ -229,6 +250,21 @@ int cmd_record(int argc, char **argv)
 	if (caps && geteuid() != 0)
 		cli_warn("not running as root: no capability can be exercised, so none will be found");
 
+	if (baseline) {
+		bool is_profile;
+
+		r = gen_load_any(baseline, &base, &is_profile, serr, sizeof(serr));
+		if (r < 0) {
+			cli_error("record: --baseline %s", serr);
+			return CP_EXIT_FAILURE;
+		}
+		r = trace_baseline_new(base, caps, &tb);
+		if (r < 0) {
+			cli_error("record: --baseline %s: cannot build the filter: %s", baseline, strerror(-r));
+			return CP_EXIT_FAILURE;
+		}
+		o.baseline = tb;
+	}
 	o.argv = argv + optind;
 	o.path = path;
 	o.caps = caps;
@@ -245,6 +281,8 @@ int cmd_record(int argc, char **argv)
 	o.hash_output = hash_output;
 	rec = rec_new();
 	rec->env_sandbox = sandbox;
+	if (baseline)
+		rec->baseline = cp_xstrdup(baseline);
 	r = trace_run(&o, rec, &res);
 	if (sb && sbx_end(cp_steal_pointer(&sb), serr, sizeof(serr)) < 0) {
 		cli_error("record: %s", serr);

@@ -83,6 +83,8 @@ static cJSON *sys_json(const char *name, const struct cp_sys *s)
 	cJSON *first = cJSON_CreateObject();
 
 	add_u64(o, "count", s->count);
+	if (s->inherited)
+		cJSON_AddTrueToObject(o, "inherited");
 	cJSON_AddNumberToObject(first, "pid", s->first_pid);
 	cJSON_AddStringToObject(first, "exe", s->first_exe ? s->first_exe : "");
 	cJSON_AddItemToObject(first, "args", args_json(s->first_args));
@@ -139,6 +141,8 @@ char *rec_to_json(const struct cp_rec *rec)
 	cJSON_AddStringToObject(root, "kernel", rec->kernel ? rec->kernel : "");
 	cJSON_AddStringToObject(root, "machine", rec->machine ? rec->machine : "");
 	cJSON_AddBoolToObject(root, "capabilities_traced", rec->caps_traced);
+	if (rec->baseline)
+		cJSON_AddStringToObject(root, "baseline", rec->baseline);
 	if (rec->env_sandbox || rec->env_docker_image) {
 		o = cJSON_AddObjectToObject(root, "environment");
 		if (rec->env_sandbox)
@@ -224,6 +228,8 @@ char *rec_to_json(const struct cp_rec *rec)
 
 			add_u64(co, "hits", u->hits);
 			cJSON_AddStringToObject(co, "verdict", verdict_names[u->verdict]);
+			if (u->inherited)
+				cJSON_AddTrueToObject(co, "inherited");
 			if (u->without)
 				cJSON_AddStringToObject(co, "without", u->without);
 			if (u->ntrade) {
@@ -379,7 +385,7 @@ static int parse_evidence(const cJSON *j, struct cp_evidence *ev, struct perr *e
 static int parse_sys(struct cp_arch *a, const char *archname, const cJSON *so, struct perr *e)
 {
 	const char *name = so->string;
-	const cJSON *count, *first, *args;
+	const cJSON *count, *first, *args, *inh;
 	struct cp_sys *s;
 	char where[160];
 	int nr;
@@ -391,12 +397,17 @@ static int parse_sys(struct cp_arch *a, const char *archname, const cJSON *so, s
 	if (!cJSON_IsObject(so))
 		return fail(e, "%s: expected an object", where);
 	s = rec_sys(a, (uint32_t)nr);
-	if (s->count)
+	if (rec_sys_needed(s))
 		return fail(e, "%s: listed twice", where);
 	count = cJSON_GetObjectItemCaseSensitive(so, "count");
 	if (!count || get_u64(count, &s->count) < 0)
 		return fail(e, "%s.count: expected a non-negative integer", where);
-	if (!s->count)
+	inh = cJSON_GetObjectItemCaseSensitive(so, "inherited");
+	if (inh && !cJSON_IsBool(inh))
+		return fail(e, "%s.inherited: expected true or false", where);
+	s->inherited = cJSON_IsTrue(inh);
+	/* Only an inherited call may have been seen 0 times. */
+	if (!s->count && !s->inherited)
 		s->count = 1;
 	first = cJSON_GetObjectItemCaseSensitive(so, "first");
 	if (first) {
@@ -498,6 +509,7 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 	OPTSTR(kernel, "kernel");
 	OPTSTR(machine, "machine");
 	OPTSTR(incomplete_reason, "incomplete_reason");
+	OPTSTR(baseline, "baseline");
 #undef OPTSTR
 	j = cJSON_GetObjectItemCaseSensitive(root, "duration_ms");
 	if (j && get_u64(j, &rec->duration_ms) < 0)
@@ -659,6 +671,10 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 			return fail(e, "%s.hits: expected a non-negative integer", where);
 		if (!u->hits)
 			u->hits = 1;
+		h = cJSON_GetObjectItemCaseSensitive(it, "inherited");
+		if (h && !cJSON_IsBool(h))
+			return fail(e, "%s.inherited: expected true or false", where);
+		u->inherited = cJSON_IsTrue(h);
 		vd = opt_string(it, "verdict", &bad);
 		if (bad)
 			return fail(e, "%s.verdict: expected a string", where);

@@ -85,6 +85,7 @@ void rec_free(struct cp_rec *rec)
 	free(rec->kernel);
 	free(rec->machine);
 	free(rec->incomplete_reason);
+	free(rec->baseline);
 	free(rec->output_sha256);
 	free(rec->output_method);
 	free(rec->env_docker_image);
@@ -271,6 +272,7 @@ static void merge_sys(struct cp_sys *d, const struct cp_sys *s)
 		d->first_ip = s->first_ip;
 	}
 	d->count += s->count;
+	d->inherited |= s->inherited;
 	for (int i = 0; i < CP_NARGS; i++) {
 		for (uint32_t k = 0; k < s->vals[i].n; k++)
 			rec_valset_add(&d->vals[i], s->vals[i].v[k]);
@@ -312,6 +314,8 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 			continue;
 		if (!dc->hits)
 			rec_evidence_copy(&dc->ev, &sc->ev);
+		/* observed anywhere is observed */
+		dc->inherited = dc->hits ? dc->inherited && sc->inherited : sc->inherited;
 		/* required anywhere wins over tolerated elsewhere */
 		if (sc->verdict == CP_VERDICT_REQUIRED || !dc->hits)
 			dc->verdict = sc->verdict;
@@ -340,6 +344,8 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 		dst->env_ndocker_args = src->env_ndocker_args;
 	}
 	dst->env_sandbox |= src->env_sandbox;
+	if (!dst->baseline && src->baseline)
+		dst->baseline = cp_xstrdup(src->baseline);
 	dst->caps_traced |= src->caps_traced;
 	dst->complete &= src->complete;
 }

@@ -35,6 +35,12 @@ struct cp_sys {
 	uint64_t first_args[CP_NARGS];
 	uint64_t first_ip; /* instruction pointer of the first call, 0 if unknown */
 	struct cp_valset vals[CP_NARGS]; /* only for arguments in the arg table */
+	/*
+	 * record --baseline: the baseline allowed this call (or these argument
+	 * values) in the kernel, so calls to it may have gone unseen; count
+	 * and first are only what was traced, vals include the baseline's.
+	 */
+	bool inherited;
 };
 
 struct cp_arch {
@@ -64,6 +70,7 @@ struct cp_capuse {
 	uint64_t hits; /* 0: capability not used */
 	enum cp_verdict verdict;
 	struct cp_evidence ev; /* first evidence */
+	bool inherited; /* record --baseline: granted from the start as the baseline was, not re-proven */
 	/*
 	 * verify --minimize: what happened in the trial without it ("outcome
 	 * unchanged", "exit 100, reference 0", "stderr line 2 differs: ..."),
@@ -109,6 +116,8 @@ struct cp_rec {
 	char *env_docker_image; /* record --docker IMAGE, or NULL */
 	char **env_docker_args; /* its --docker-arg values */
 	size_t env_ndocker_args;
+
+	char *baseline; /* record --baseline FILE: the file as given, or NULL */
 
 	struct cp_arch arch[CP_MAX_ARCH];
 	size_t narch;
@@ -178,6 +187,12 @@ struct cp_named_sys {
 
 /* The syscalls of a with a name, sorted by name, in *out (free it). Returns how many. */
 size_t rec_sorted_syscalls(const struct cp_arch *a, struct cp_named_sys **out);
+
+/* A syscall is needed: called in the run, or inherited from a baseline (count 0 is a profile's ENOSYS entry). */
+static inline bool rec_sys_needed(const struct cp_sys *s)
+{
+	return s && (s->count || s->inherited);
+}
 
 /* Number of distinct syscalls over all architectures. */
 size_t rec_count_syscalls(const struct cp_rec *rec);
