@@ -111,6 +111,17 @@ struct cp_rec {
 
 	struct cp_evidence *denied;
 	size_t ndenied;
+
+	/* Calls a seccomp filter of the workload's own sent to a tracer (it got ENOSYS). */
+	struct cp_wtrace *wtraced;
+	size_t nwtraced;
+};
+
+/* One call a workload's own filter returned RET_TRACE for, with that filter's data. */
+struct cp_wtrace {
+	struct cp_evidence ev;
+	uint32_t data; /* SECCOMP_RET_DATA of the workload's filter */
+	uint64_t count;
 };
 
 /* Which argument values are recorded, per syscall name. */
@@ -148,6 +159,8 @@ struct cp_exe *rec_exe(struct cp_rec *rec, const char *path);
 void rec_evidence_copy(struct cp_evidence *dst, const struct cp_evidence *src);
 void rec_evidence_clear(struct cp_evidence *ev);
 void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev);
+/* One entry per (syscall, exe, data), counted; at most CP_MAX_DENIED. */
+void rec_add_workload_traced(struct cp_rec *rec, const struct cp_evidence *ev, uint32_t data, uint64_t count);
 
 /* Union of src into dst: syscalls, values, executables, capabilities. */
 void rec_merge(struct cp_rec *dst, const struct cp_rec *src);
