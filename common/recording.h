@@ -115,6 +115,13 @@ struct cp_rec {
 	/* Calls a seccomp filter of the workload's own sent to a tracer (it got ENOSYS). */
 	struct cp_wtrace *wtraced;
 	size_t nwtraced;
+
+	/*
+	 * ptrace-mode access checks between two workload processes that failed
+	 * only because capprof lowered the caller's effective set; retried,
+	 * not a capability the workload needs (tracer/capeng.c).
+	 */
+	struct cp_capuse intra_ptrace;
 };
 
 /* One call a workload's own filter returned RET_TRACE for, with that filter's data. */
