@@ -140,6 +140,32 @@ bool capeng_wants_exit(const struct tracer *t, const struct tracee *tc)
 	return captable_lookup(name) || is_setid_call(name);
 }
 
+/*
+ * record --baseline: may the engine do without seeing this syscall, when
+ * the capabilities in granted are effective from the start? Not for the
+ * calls whose effect it mirrors (capget/capset, the set-id family, audit
+ * sends), nor for a call that can fail for want of a capability outside
+ * granted: only its stop can find that capability.
+ */
+bool capeng_can_skip(const char *name, uint64_t granted)
+{
+	const struct cp_captable_entry *e = captable_lookup(name);
+
+	if (!name || is_setid_call(name) || !strcmp(name, "capget") || !strcmp(name, "capset"))
+		return false;
+	if ((!strcmp(name, "sendto") || !strcmp(name, "sendmsg")) && !(granted & (1ull << CAP_AUDIT_WRITE)))
+		return false;
+	if (!e)
+		return true;
+	for (int i = 0; e->on_eacces[i] >= 0; i++)
+		if (!(granted & (1ull << e->on_eacces[i])))
+			return false;
+	for (int i = 0; e->on_eperm[i] >= 0; i++)
+		if (!(granted & (1ull << e->on_eperm[i])))
+			return false;
+	return true;
+}
+
 /* ---- tracee memory and registers ---- */
 
 static int poke(pid_t pid, uint64_t addr, const void *buf, size_t len)
