@@ -245,6 +245,19 @@ char *rec_to_json(const struct cp_rec *rec)
 	o = cJSON_AddArrayToObject(root, "denied");
 	for (size_t i = 0; i < rec->ndenied; i++)
 		cJSON_AddItemToArray(o, evidence_json(&rec->denied[i]));
+	for (int k = 0; k < CP_UNSEEN_MAX; k++) {
+		cJSON *u;
+
+		if (!rec->unseen[k].hits)
+			continue;
+		o = cJSON_GetObjectItemCaseSensitive(root, "unseen");
+		if (!o)
+			o = cJSON_AddObjectToObject(root, "unseen");
+		u = cJSON_AddObjectToObject(o, rec_unseen_name(k));
+		add_u64(u, "hits", rec->unseen[k].hits);
+		cJSON_AddStringToObject(u, "why", rec_unseen_why(k));
+		cJSON_AddItemToObject(u, "evidence", evidence_json(&rec->unseen[k].ev));
+	}
 	if (rec->intra_ptrace.hits) {
 		o = cJSON_AddObjectToObject(root, "intra_workload_ptrace");
 		add_u64(o, "hits", rec->intra_ptrace.hits);
@@ -719,6 +732,29 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 		}
 	}
 
+	j = cJSON_GetObjectItemCaseSensitive(root, "unseen");
+	if (j) {
+		if (!cJSON_IsObject(j))
+			return fail(e, "unseen: expected an object");
+		cJSON_ArrayForEach(it, j)
+		{
+			const cJSON *h = cJSON_GetObjectItemCaseSensitive(it, "hits");
+			const cJSON *ev = cJSON_GetObjectItemCaseSensitive(it, "evidence");
+			char w[96];
+			int k;
+
+			for (k = 0; k < CP_UNSEEN_MAX && strcmp(it->string, rec_unseen_name(k)); k++)
+				;
+			if (k == CP_UNSEEN_MAX)
+				continue; /* a kind a newer capprof knows */
+			snprintf(w, sizeof(w), "unseen.%s", rec_unseen_name(k));
+			if (!cJSON_IsObject(it) || !h || get_u64(h, &rec->unseen[k].hits) < 0 || !ev)
+				return fail(e, "%s: expected {\"hits\": n, \"why\": text, \"evidence\": {...}}", w);
+			strncat(w, ".evidence", sizeof(w) - strlen(w) - 1);
+			if (parse_evidence(ev, &rec->unseen[k].ev, e, w) < 0)
+				return -EINVAL;
+		}
+	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "intra_workload_ptrace");
 	if (j) {
 		const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "hits");

@@ -108,6 +108,8 @@ void rec_free(struct cp_rec *rec)
 		rec_capuse_clear_verdict(&rec->caps[c]);
 	}
 	rec_evidence_clear(&rec->intra_ptrace.ev);
+	for (int k = 0; k < CP_UNSEEN_MAX; k++)
+		rec_evidence_clear(&rec->unseen[k].ev);
 	for (size_t i = 0; i < rec->ndenied; i++)
 		rec_evidence_clear(&rec->denied[i]);
 	free(rec->denied);
@@ -334,6 +336,11 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 	if (src->intra_ptrace.hits && !dst->intra_ptrace.hits)
 		rec_evidence_copy(&dst->intra_ptrace.ev, &src->intra_ptrace.ev);
 	dst->intra_ptrace.hits += src->intra_ptrace.hits;
+	for (int k = 0; k < CP_UNSEEN_MAX; k++) {
+		if (src->unseen[k].hits && !dst->unseen[k].hits)
+			rec_evidence_copy(&dst->unseen[k].ev, &src->unseen[k].ev);
+		dst->unseen[k].hits += src->unseen[k].hits;
+	}
 	for (size_t i = 0; i < src->ndenied; i++)
 		rec_add_denied(dst, &src->denied[i]);
 	if (!dst->env_docker_image && src->env_docker_image) {
@@ -348,6 +355,30 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 		dst->baseline = cp_xstrdup(src->baseline);
 	dst->caps_traced |= src->caps_traced;
 	dst->complete &= src->complete;
+}
+
+static const char *const unseen_text[CP_UNSEEN_MAX][2] = {
+	[CP_UNSEEN_IO_URING] = { "io_uring",
+				 "the workload set up io_uring: file and network operations submitted through the "
+				 "ring are not syscalls, so neither this recording nor any seccomp filter sees or "
+				 "stops them" },
+	[CP_UNSEEN_TRACER] = { "tracer",
+			       "the workload tried to trace a process (ptrace attach, seize or traceme): a process "
+			       "has one tracer and capprof is it, so the attempt failed with EPERM under capprof "
+			       "(a tracer such as strace cannot run under record)" },
+	[CP_UNSEEN_SECCOMP] = { "seccomp_filter",
+				"the workload loaded a seccomp filter of its own: calls that filter denies or kills "
+				"never reach capprof and are missing from this recording" },
+};
+
+const char *rec_unseen_name(int kind)
+{
+	return kind >= 0 && kind < CP_UNSEEN_MAX ? unseen_text[kind][0] : NULL;
+}
+
+const char *rec_unseen_why(int kind)
+{
+	return kind >= 0 && kind < CP_UNSEEN_MAX ? unseen_text[kind][1] : NULL;
 }
 
 void rec_capuse_clear_verdict(struct cp_capuse *u)

@@ -91,6 +91,14 @@ struct cp_exe {
 	uint64_t count;
 };
 
+/* Things a workload did that hide part of its behaviour from the recording. */
+enum cp_unseen_kind {
+	CP_UNSEEN_IO_URING, /* io_uring_setup: operations through the ring are not syscalls */
+	CP_UNSEEN_TRACER, /* ptrace attach/seize/traceme: a process has one tracer, capprof */
+	CP_UNSEEN_SECCOMP, /* its own seccomp filter: calls it denies never reach capprof */
+	CP_UNSEEN_MAX,
+};
+
 struct cp_rec {
 	int version;
 	char *capprof_version;
@@ -136,7 +144,15 @@ struct cp_rec {
 	 * not a capability the workload needs (tracer/capeng.c).
 	 */
 	struct cp_capuse intra_ptrace;
+
+	/* What the recording could not see, and why (rec_unseen_name/why): hits and first evidence. */
+	struct cp_capuse unseen[CP_UNSEEN_MAX];
 };
+
+/* "io_uring", "tracer", "seccomp_filter"; NULL past the end. */
+const char *rec_unseen_name(int kind);
+/* One sentence: what capprof and the profile cannot see because of it. */
+const char *rec_unseen_why(int kind);
 
 /* Which argument values are recorded, per syscall name. */
 struct cp_argspec {

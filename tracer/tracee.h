@@ -81,6 +81,9 @@ int trace_baseline_load(const struct trace_baseline *b);
 uint64_t trace_baseline_caps(const struct trace_baseline *b);
 void trace_baseline_inherit(const struct trace_baseline *b, struct cp_rec *rec);
 
+/* Calls that hide part of the workload from the recording (unseen.c); at each seccomp stop. */
+void unseen_check(struct tracer *t, struct tracee *tc);
+
 /* Executable facts for the recording (exeinfo.c). */
 void exeinfo_record(struct cp_rec *rec, pid_t pid, const char *path);
 

@@ -400,6 +400,7 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 	if (tc->pre_exec && cp_syscall_name(tc->arch, tc->nr) && strcmp(cp_syscall_name(tc->arch, tc->nr), "execve"))
 		return restart(tc, PTRACE_CONT, 0);
 	record_syscall(t, tc);
+	unseen_check(t, tc);
 	if (has_argspec(tc->arch, tc->nr))
 		record_args(t, tc);
 	progress(t, false);
