@@ -40,6 +40,14 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* In the traced child with --sandbox: enter the sandbox, then load the tracer's filter. */
+static int record_child_setup(void *arg)
+{
+	int r = sbx_enter(arg);
+
+	return r < 0 ? r : trace_load_filter();
+}
+
 /* --docker IMAGE: capprof record runs inside the container; its recording is saved here. */
 static int record_docker(const char *image, char **dargs, size_t ndargs, char **cmd, const char *out, bool caps,
 			 bool quiet, bool stats, bool hash_output)
@@ -198,7 +206,7 @@ int cmd_record(int argc, char **argv)
 			cli_error("record: %s", serr);
 			return CP_EXIT_FAILURE;
 		}
-		o.child_setup = sbx_child_setup;
+		o.child_setup = record_child_setup;
 		o.child_arg = sb;
 	}
 	o.hash_output = hash_output;

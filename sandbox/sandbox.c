@@ -18,7 +18,6 @@
  */
 #include "sandbox/sandbox.h"
 #include "common/util.h"
-#include "tracer/tracer.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -493,13 +492,6 @@ int sbx_enter(struct sbx *s)
 		return child_fail(s, -errno, "working directory %s does not exist in the sandbox: %s", s->cwd,
 				  strerror(errno));
 	return 0;
-}
-
-int sbx_child_setup(void *arg)
-{
-	int r = sbx_enter(arg);
-
-	return r < 0 ? r : trace_load_filter();
 }
 
 int sbx_end(struct sbx *s, char *err, size_t errlen)
