@@ -74,7 +74,7 @@ int cli_output(const char *path, const char *text, size_t len)
 			return -errno;
 		return 0;
 	}
-	return cp_write_atomic(path, text, len, 0644);
+	return cp_write_atomic(path, text, len, 0666);
 }
 
 static void usage(FILE *f)

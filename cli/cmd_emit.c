@@ -2,6 +2,7 @@
 /* capprof emit: one or more recordings (merged) to a profile in one format. */
 #include "cli/cli.h"
 #include "generator/gen.h"
+#include "generator/reach.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -11,7 +12,7 @@
 static void emit_usage(FILE *f)
 {
 	fputs("Usage: capprof emit [-i FILE]... [FORMAT] [--runtime runc|crun|none] [--nnp] [--no-args]\n"
-	      "                    [--profile-path PATH] [-o FILE]\n"
+	      "                    [--with-reachable] [--complain] [--arch LIST] [--profile-path PATH] [-o FILE]\n"
 	      "Turn recordings (merged when several -i are given) into a profile; stdout unless -o.\n\n"
 	      "  -i, --input FILE     recording to read (default capprof.json; repeatable)\n"
 	      "  -o, --output FILE    write atomically to FILE instead of stdout\n"
@@ -29,7 +30,16 @@ static void emit_usage(FILE *f)
 	      "  --runtime NAME       container runtime whose own syscalls to allow: runc (default), crun, none\n"
 	      "  --nnp                profile only for use with no-new-privileges (smaller runtime set)\n"
 	      "  --no-args            no argument rules (socket family, clone/unshare flags, personality)\n"
+	      "  --arch LIST          profile for these machines, mapped by meaning from the recording:\n"
+	      "                       x86_64, aarch64 (arm64), mips64, mipsel64, s390x, riscv64, or all\n"
+	      "                       (Docker's archMap); comma-separated. Default: the recorded ones\n"
 	      "  --profile-path PATH  seccomp profile path the other formats refer to (default seccomp.json)\n"
+	      "  --with-reachable[=RISK]  also allow the syscalls the executables' imports can make but\n"
+	      "                       the recording never saw, up to RISK (low, medium, high: default all),\n"
+	      "                       each rule commented as not observed; reads the executables as they are\n"
+	      "                       on this machine now (see 'explain --unexercised')\n"
+	      "  --complain           learning mode (--docker, --oci, --spo): default action SCMP_ACT_LOG, so\n"
+	      "                       unrecorded calls run and the kernel logs them for 'capprof learn'\n"
 	      "  -h, --help           this help\n"
 	      "Exit status: 0 ok, 2 bad usage or bad input. Formats: docs/formats.md.\n",
 	      f);
@@ -45,7 +55,37 @@ static bool runtime_name_ok(const char *s)
 	return true;
 }
 
-enum { O_RUNTIME = 256, O_NNP, O_NOARGS, O_PROFILE_PATH, O_FORMAT };
+enum { O_RUNTIME = 256, O_NNP, O_NOARGS, O_PROFILE_PATH, O_FORMAT, O_WITH_REACHABLE, O_COMPLAIN, O_ARCH };
+
+/*
+ * What --with-reachable cannot see into, and the high-risk names it adds,
+ * said once per executable on stderr.
+ */
+static void warn_blind(const struct reach_report *r, int max_risk)
+{
+	for (size_t i = 0; i < r->nexes; i++) {
+		const struct reach_exe *e = &r->exes[i];
+		struct cp_buf high = { 0 };
+
+		for (size_t k = 0; k < e->nunseen && max_risk >= REACH_HIGH; k++)
+			if (e->unseen[k].risk == REACH_HIGH)
+				cp_buf_printf(&high, " %s", e->unseen[k].name);
+		if (high.len)
+			cli_warn("emit --with-reachable: allows high-risk syscalls %s never made:%s "
+				 "(--with-reachable=medium leaves them out)",
+				 e->path, high.data);
+		cp_buf_free(&high);
+
+		if (e->err)
+			cli_warn("emit --with-reachable: %s: %s: its reachable syscalls are not added", e->path,
+				 strerror(-e->err));
+		else if (e->is_static)
+			cli_warn("emit --with-reachable: %s is statically linked: what it can call cannot be seen",
+				 e->path);
+		if (e->raw_syscall)
+			cli_warn("emit --with-reachable: %s imports syscall(): direct calls cannot be seen", e->path);
+	}
+}
 
 int cmd_emit(int argc, char **argv)
 {
@@ -57,12 +97,14 @@ int cmd_emit(int argc, char **argv)
 		{ "compose", GEN_COMPOSE }, { "oci", GEN_OCI }, { "k8s", GEN_K8S },
 		{ "spo", GEN_SPO }, { "systemd", GEN_SYSTEMD }, { "summary", GEN_SUMMARY },
 	};
-	struct option longopts[CP_ARRAY_SIZE(formats) + 8];
+	struct option longopts[CP_ARRAY_SIZE(formats) + 11];
 	struct gen_opts o = { .format = GEN_DOCKER, .profile_path = "seccomp.json" };
 	const char *output = NULL, *runtime = "runc", *format_seen = NULL;
 	cp_autofree char **inputs = cp_xcalloc((size_t)argc + 1, sizeof(char *));
-	cp_autofree char *dd_text = NULL, *dd_path = NULL, *text = NULL;
+	cp_autofree char *dd_text = NULL, *dd_path = NULL, *text = NULL, *notes = NULL;
+	uint32_t targets[GEN_MAX_FAMILY];
 	struct gen_runtime *rt = NULL;
+	struct reach_report *reach = NULL;
 	cp_autorec *rec = NULL;
 	size_t ninputs = 0, nl = 0;
 	char err[1024];
@@ -75,7 +117,10 @@ int cmd_emit(int argc, char **argv)
 	longopts[nl++] = (struct option){ "runtime", required_argument, NULL, O_RUNTIME };
 	longopts[nl++] = (struct option){ "nnp", no_argument, NULL, O_NNP };
 	longopts[nl++] = (struct option){ "no-args", no_argument, NULL, O_NOARGS };
+	longopts[nl++] = (struct option){ "arch", required_argument, NULL, O_ARCH };
 	longopts[nl++] = (struct option){ "profile-path", required_argument, NULL, O_PROFILE_PATH };
+	longopts[nl++] = (struct option){ "with-reachable", optional_argument, NULL, O_WITH_REACHABLE };
+	longopts[nl++] = (struct option){ "complain", no_argument, NULL, O_COMPLAIN };
 	longopts[nl++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[nl] = (struct option){ 0 };
 
@@ -112,6 +157,30 @@ int cmd_emit(int argc, char **argv)
 		case O_NOARGS:
 			o.no_args = true;
 			break;
+		case O_ARCH:
+			if (gen_arch_targets_parse(optarg, targets, CP_ARRAY_SIZE(targets), &o.ntargets, err,
+						   sizeof(err)) < 0) {
+				cli_error("emit: --arch: %s", err);
+				return CP_EXIT_USAGE;
+			}
+			o.targets = targets;
+			o.notes = &notes;
+			break;
+		case O_WITH_REACHABLE:
+			o.with_reachable = true;
+			o.reach_max_risk = REACH_HIGH;
+			if (optarg && !strcmp(optarg, "low"))
+				o.reach_max_risk = REACH_LOW;
+			else if (optarg && !strcmp(optarg, "medium"))
+				o.reach_max_risk = REACH_MEDIUM;
+			else if (optarg && strcmp(optarg, "high")) {
+				cli_error("emit: --with-reachable=%s: risk is low, medium or high", optarg);
+				return CP_EXIT_USAGE;
+			}
+			break;
+		case O_COMPLAIN:
+			o.complain = true;
+			break;
 		case O_PROFILE_PATH:
 			if (!*optarg) {
 				cli_error("emit: --profile-path: empty path");
@@ -133,6 +202,12 @@ int cmd_emit(int argc, char **argv)
 	}
 	if (!ninputs)
 		inputs[ninputs++] = "capprof.json";
+	if (o.complain && o.format != GEN_DOCKER && o.format != GEN_OCI && o.format != GEN_SPO) {
+		cli_error("emit: --complain applies to --docker, --oci and --spo (--%s has no log-only default "
+			  "action)",
+			  format_seen);
+		return CP_EXIT_USAGE;
+	}
 
 	r = gen_load_merged(inputs, ninputs, &rec, err, sizeof(err));
 	if (r < 0) {
@@ -152,11 +227,24 @@ int cmd_emit(int argc, char **argv)
 		o.docker_default = dd_text;
 		o.docker_default_path = dd_path;
 	}
+	if (o.with_reachable || o.format == GEN_SUMMARY) {
+		reach_compute(rec, &reach);
+		o.reach = reach;
+		if (o.with_reachable)
+			warn_blind(reach, o.reach_max_risk);
+	}
 	r = gen_emit(rec, &o, &text, err, sizeof(err));
 	gen_runtime_free(rt);
+	reach_report_free(reach);
 	if (r < 0) {
 		cli_error("emit: %s", err);
 		return CP_EXIT_USAGE;
+	}
+	/* what --arch could not carry over: one line each (the profile's comments say it too) */
+	for (char *line = notes, *nl_; line && *line; line = nl_ + 1) {
+		nl_ = strchr(line, '\n');
+		*nl_ = '\0';
+		cli_warn("emit: %s", line);
 	}
 	r = cli_output(output, text, strlen(text));
 	if (r < 0) {

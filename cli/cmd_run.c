@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		   "Run CMD under a Docker-format seccomp profile and a capability set, as Docker would.\n\n"
 		   "  -p, --profile JSON        the seccomp profile (Docker format) to enforce\n"
 		   "  -c, --cap-add CAP         keep capability CAP (NET_RAW or CAP_NET_RAW); all others are\n"
-		   "                            dropped from every set, as with --cap-drop ALL (ALL keeps all)\n"
+		   "                            dropped from every set, as with --cap-drop ALL (ALL: all the bounding set holds)\n"
 		   "  -n, --no-new-privileges   set no_new_privs: set-id and file-capability binaries gain nothing\n"
 		   "  -u, --user U              run as U: name, uid, name:group or uid:gid\n"
 		   "  -h, --help                this help\n\n"

@@ -509,7 +509,7 @@ int cmd_verify(int argc, char **argv)
 			printf("verify: %s gets the profile as given: remove the names above from %s yourself\n",
 			       output, profile);
 		}
-		r = cp_write_atomic(output, reduced ? reduced : text, reduced ? strlen(reduced) : len, 0644);
+		r = cp_write_atomic(output, reduced ? reduced : text, reduced ? strlen(reduced) : len, 0666);
 		if (r < 0) {
 			cli_error("%s: %s", output, strerror(-r));
 			ret = CP_EXIT_FAILURE;

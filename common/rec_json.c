@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The recording's JSON form (docs/recording-schema.md): write and parse. */
+#include "common/json_strict.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -246,7 +247,7 @@ int rec_save(const struct cp_rec *rec, const char *path)
 	text = cp_xrealloc(text, n + 2);
 	text[n] = '\n';
 	text[n + 1] = '\0';
-	r = cp_write_atomic(path, text, n + 1, 0644);
+	r = cp_write_atomic(path, text, n + 1, 0666);
 	return r;
 }
 
@@ -728,6 +729,8 @@ int json_parse_document(const char *text, size_t len, cJSON **out, char *err, si
 
 	if (err && errlen)
 		err[0] = '\0';
+	if (json_check_text(text, len, err, errlen) < 0)
+		return -EINVAL;
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (!root) {
 		size_t off = end && end >= text ? (size_t)(end - text) : 0;
@@ -741,6 +744,11 @@ int json_parse_document(const char *text, size_t len, cJSON **out, char *err, si
 			cJSON_Delete(root);
 			return fail(&e, "malformed JSON: trailing data at byte %zu", off);
 		}
+	}
+	/* Every reader, not only the profile's: recordings and data files are inputs of a CI gate too. */
+	if (json_check_keys(root, err, errlen) < 0) {
+		cJSON_Delete(root);
+		return -EINVAL;
 	}
 	*out = root;
 	return 0;
@@ -774,7 +782,7 @@ int rec_load(const char *path, struct cp_rec **out, char *err, size_t errlen)
 		if (r == -EFBIG)
 			snprintf(err, errlen, "larger than %u MiB, not a recording", CP_MAX_RECORDING >> 20);
 		else
-			snprintf(err, errlen, "%s", strerror(-r));
+			snprintf(err, errlen, "%s", cp_read_strerror(r));
 		return r;
 	}
 	return rec_parse(text, len, out, err, errlen);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -121,6 +122,7 @@ int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 	const char *base = basename(bcopy);
 	char tmp[64];
 	struct stat st;
+	bool replacing = false;
 	int r;
 
 	if (!*path || !strcmp(base, "/") || !strcmp(base, ".") || !strcmp(base, ".."))
@@ -135,6 +137,7 @@ int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 			return -EISDIR;
 		if (!S_ISREG(st.st_mode))
 			return -EINVAL;
+		replacing = true;
 	} else if (errno != ENOENT) {
 		return -errno;
 	}
@@ -145,6 +148,15 @@ int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 			break;
 		if (errno != EEXIST || i > 100)
 			return -errno;
+	}
+	/*
+	 * The file we replace keeps its owner (where we may give it away) and
+	 * its permission bits, never set-id bits we did not write; a new file
+	 * gets mode less the umask, from openat.
+	 */
+	if (replacing) {
+		(void)fchown(fd, st.st_uid, st.st_gid);
+		(void)fchmod(fd, st.st_mode & 0777);
 	}
 	r = write_all(fd, buf, len);
 	if (!r && fsync(fd) < 0)
@@ -162,12 +174,32 @@ int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 	return 0;
 }
 
+/*
+ * Wait until a pipe or FIFO has data or its writers are gone. Opened with
+ * O_NONBLOCK (so that opening a FIFO never hangs), a read would fail with
+ * EAGAIN while the writer is slow, and return 0 (end of file) before a
+ * FIFO's first writer has opened it; poll() waits through both.
+ */
+static int wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
 int cp_read_file(const char *path, size_t max, char **out, size_t *len)
 {
-	cp_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	bool is_stdin = !strcmp(path, "-");
+	/* A duplicate of stdin, so that closing it leaves fd 0 to the workload and the shell. */
+	cp_autoclose int fd = is_stdin ? fcntl(0, F_DUPFD_CLOEXEC, 3)
+				      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	cp_autofree char *buf = NULL;
 	size_t n = 0, cap = 0;
 	struct stat st;
+	bool stream;
 
 	if (fd < 0)
 		return -errno;
@@ -175,10 +207,12 @@ int cp_read_file(const char *path, size_t max, char **out, size_t *len)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+	/* A terminal only as stdin ("-"): a device path is never an input file. */
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !(is_stdin && S_ISCHR(st.st_mode)))
 		return -EINVAL;
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
 		return -EFBIG;
+	stream = !S_ISREG(st.st_mode);
 	for (;;) {
 		ssize_t r;
 
@@ -186,9 +220,11 @@ int cp_read_file(const char *path, size_t max, char **out, size_t *len)
 			cap = cap ? cap * 2 : 8192;
 			buf = cp_xrealloc(buf, cap);
 		}
+		if (stream && (r = wait_readable(fd)) < 0)
+			return (int)r;
 		r = read(fd, buf + n, cap - n - 1);
 		if (r < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || (stream && (errno == EAGAIN || errno == EWOULDBLOCK)))
 				continue;
 			return -errno;
 		}
@@ -205,6 +241,18 @@ int cp_read_file(const char *path, size_t max, char **out, size_t *len)
 	if (len)
 		*len = n;
 	return 0;
+}
+
+const char *cp_read_strerror(int r)
+{
+	switch (r) {
+	case -EINVAL:
+		return "not a regular file, pipe or FIFO";
+	case -EISDIR:
+		return "is a directory";
+	default:
+		return strerror(-r);
+	}
 }
 
 void cp_buf_add(struct cp_buf *b, const char *s, size_t n)

@@ -47,15 +47,22 @@ char *cp_xasprintf(const char *fmt, ...) CP_PRINTF(1, 2);
 /*
  * Write buf to path atomically: a temporary file in the same directory,
  * fsync, rename over path, fsync the directory. Refuses to replace a
- * symlink or anything but a regular file. Returns 0 or -errno.
+ * symlink or anything but a regular file. A replaced file keeps its
+ * permission bits and (where we may) its owner; a new one gets mode less
+ * the umask (pass 0666 for "as the user's umask says"). Returns 0 or -errno.
  */
 int cp_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 
 /*
- * Read a whole regular file of at most max bytes, NUL-terminated.
- * -EISDIR for a directory, -EFBIG when larger than max. Returns 0 or -errno.
+ * Read a whole input of at most max bytes, NUL-terminated: a regular file,
+ * a pipe or FIFO (read to its end however slow the writer; a FIFO without a
+ * writer yet is waited for), or stdin when path is "-" (also a terminal).
+ * -EISDIR for a directory, -EINVAL for any other kind of file, -EFBIG when
+ * larger than max. Returns 0 or -errno.
  */
 int cp_read_file(const char *path, size_t max, char **out, size_t *len);
+/* The reason for cp_read_file's error r, as the end of "PATH: ..." */
+const char *cp_read_strerror(int r);
 
 /* Growable byte buffer for building output text. */
 struct cp_buf {

@@ -103,9 +103,11 @@ int enf_caps_parse(char *const *names, size_t n, uint64_t *mask, char *err, size
 	for (size_t i = 0; i < n; i++) {
 		int cap;
 
+		/* As Docker's --cap-add ALL: what the bounding set still holds, so it can be granted. */
 		if (!strcasecmp(names[i], "ALL") || !strcasecmp(names[i], "CAP_ALL")) {
 			for (cap = 0; cap <= cp_cap_last() && cap < 64; cap++)
-				*mask |= 1ull << cap;
+				if (cap_get_bound(cap) == 1)
+					*mask |= 1ull << cap;
 			continue;
 		}
 		cap = cp_cap_parse(names[i]);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "common/json_strict.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -629,6 +630,17 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct perr *e)
 	return 0;
 }
 
+/*
+ * Every key of Docker's seccomp profile (moby's types.Seccomp and what it
+ * holds), including those capprof ignores (listenerMetadata).
+ */
+static const char *const docker_profile_keys[] = {
+	"action", "archMap", "arches", "architecture", "architectures", "args", "caps", "comment",
+	"defaultAction", "defaultErrnoRet", "errnoRet", "excludes", "flags", "includes", "index",
+	"listenerMetadata", "listenerPath", "minKernel", "name", "names", "op", "subArchitectures",
+	"syscalls", "value", "valueTwo", NULL,
+};
+
 int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, char *err, size_t errlen)
 {
 	struct perr e = { err, errlen };
@@ -640,6 +652,9 @@ int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, ch
 	int r;
 
 	r = json_parse_document(text, len, &root, err, errlen);
+	if (r < 0)
+		return r;
+	r = json_check_spelling(root, docker_profile_keys, err, errlen);
 	if (r < 0)
 		return r;
 	nlit = scan_numbers(text, len, &lit);
@@ -667,7 +682,7 @@ int enf_profile_load(const char *path, struct enf_profile **out, char *err, size
 		else if (r == -EISDIR)
 			snprintf(err, errlen, "is a directory, not a seccomp profile");
 		else
-			snprintf(err, errlen, "%s", strerror(-r));
+			snprintf(err, errlen, "%s", cp_read_strerror(r));
 		return r;
 	}
 	return enf_profile_parse(text, len, out, err, errlen);
@@ -685,9 +700,8 @@ int enf_kernel_version(unsigned *major, unsigned *minor)
 	return 0;
 }
 
-size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t max)
+static size_t profile_arches(const struct enf_profile *p, uint32_t native, uint32_t *tokens, size_t max)
 {
-	uint32_t native = cp_arch_native();
 	size_t n = 0;
 
 #define ADD_ARCH(t)                                          \
@@ -711,6 +725,11 @@ size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t 
 	}
 #undef ADD_ARCH
 	return n;
+}
+
+size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t max)
+{
+	return profile_arches(p, cp_arch_native(), tokens, max);
 }
 
 static bool arch_matches(uint32_t token, char *const *names, size_t n)
@@ -842,9 +861,9 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 {
 	cp_cleanup(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	struct perr e = { err, errlen };
-	uint32_t arches[CP_MAX_ARCH * 4], def, native = cp_arch_native();
+	uint32_t arches[CP_MAX_ARCH * 4], def, native = o->machine ? o->machine : cp_arch_native();
 	unsigned kmaj = o->kernel_major, kmin = o->kernel_minor;
-	size_t narch = enf_profile_arches(p, arches, CP_ARRAY_SIZE(arches));
+	size_t narch = profile_arches(p, native, arches, CP_ARRAY_SIZE(arches));
 	int r;
 
 	if (!kmaj && !kmin && (r = enf_kernel_version(&kmaj, &kmin)) < 0)
@@ -861,6 +880,16 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
 	if (r < 0)
 		return fail(&e, "flags: libseccomp: %s", strerror(-r)), r;
+	/* another machine: its architecture replaces ours (rule numbers stay ours; libseccomp translates) */
+	if (native != cp_arch_native()) {
+		r = seccomp_arch_add(ctx, native);
+		if (!r)
+			r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+		if (r < 0)
+			return fail(&e, "machine: libseccomp cannot compile for %s: %s", cp_arch_docker_name(native),
+				    strerror(-r)),
+			       r;
+	}
 	for (size_t i = 1; i < narch; i++) {
 		r = seccomp_arch_add(ctx, arches[i]);
 		if (r < 0 && r != -EEXIST)

@@ -28,6 +28,12 @@ struct enf_compile_opts {
 	 * for kill and trap actions; ALLOW and LOG stay.
 	 */
 	bool trace_denials;
+	/*
+	 * Compile as Docker would on this machine (SCMP_ARCH_* token; 0: the
+	 * one we run on): its archMap entry, includes.arches. For checking a
+	 * profile for another architecture; such a filter cannot be loaded here.
+	 */
+	uint32_t machine;
 };
 
 /*

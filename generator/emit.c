@@ -70,6 +70,37 @@ static char *emit_compose(const struct cp_rec *rec, const struct gen_opts *o)
 	return b.data;
 }
 
+/*
+ * --arch: schedule only on nodes whose kubernetes.io/arch (Go's GOARCH) the
+ * profile was written for; a node of another architecture would load a
+ * profile nobody checked for it.
+ */
+static void k8s_arch_affinity(struct cp_buf *b, const struct gen_opts *o)
+{
+	const char *seen[GEN_MAX_FAMILY];
+	size_t n = 0;
+
+	cp_buf_puts(b, "  affinity:\n"
+		       "    nodeAffinity:\n"
+		       "      requiredDuringSchedulingIgnoredDuringExecution:\n"
+		       "        nodeSelectorTerms:\n"
+		       "        - matchExpressions:\n"
+		       "          - key: kubernetes.io/arch\n"
+		       "            operator: In\n"
+		       "            values:\n");
+	for (size_t i = 0; i < o->ntargets; i++) {
+		const struct gen_family *f = gen_arch_family(o->targets[i]);
+		bool dup = false;
+
+		for (size_t k = 0; f && k < n; k++)
+			dup |= !strcmp(seen[k], f->goarch);
+		if (!f || dup || n == GEN_MAX_FAMILY)
+			continue;
+		seen[n++] = f->goarch;
+		cp_buf_printf(b, "            - %s\n", f->goarch);
+	}
+}
+
 static char *emit_k8s(const struct cp_rec *rec, const struct gen_opts *o)
 {
 	const char *caps[CP_MAX_CAP];
@@ -104,6 +135,8 @@ static char *emit_k8s(const struct cp_rec *rec, const struct gen_opts *o)
 			"        localhostProfile: ");
 	gen_yaml_str(&b, o->profile_path);
 	cp_buf_puts(&b, "\n");
+	if (o->ntargets)
+		k8s_arch_affinity(&b, o);
 	return b.data;
 }
 
@@ -142,7 +175,10 @@ int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, cha
 	default:
 		return -EINVAL;
 	}
-	gen_policy_build(rec, &so, &p);
+	if (o->ntargets)
+		gen_policy_build_arches(rec, &so, &p);
+	else
+		gen_policy_build(rec, &so, &p);
 	if (o->format == GEN_DOCKER)
 		*out = gen_docker_json(p);
 	else if (o->format == GEN_OCI)

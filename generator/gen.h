@@ -14,6 +14,8 @@
 
 #include "common/recording.h"
 
+struct cp_buf;
+
 enum gen_format {
 	GEN_DOCKER = 0,
 	GEN_CAPS,
@@ -47,6 +49,30 @@ struct gen_opts {
 	const char *profile_path; /* seccomp profile path used by --docker-run etc. */
 	const char *docker_default; /* text of Docker's default profile, for --summary; NULL if absent */
 	const char *docker_default_path;
+	/*
+	 * --arch: target architecture families (main SCMP_ARCH_* tokens, see
+	 * generator/archmap.c); 0 targets keeps the recorded architectures.
+	 */
+	const uint32_t *targets;
+	size_t ntargets;
+	char **notes; /* out, may be NULL: what the mapping dropped, one line each */
+	/* Coverage (generator/reach.h): reachable but never recorded syscalls. */
+	const struct reach_report *reach; /* --summary shows it; NULL: not computed */
+	bool with_reachable; /* --with-reachable: allow them, each rule marked unobserved */
+	int reach_max_risk; /* with_reachable: highest enum reach_risk added (REACH_HIGH: all) */
+	bool complain; /* --complain: default action SCMP_ACT_LOG instead of ERRNO */
+};
+
+#define GEN_MAX_FAMILY 12
+#define GEN_MAX_ARCH 32
+
+/* A target architecture with the sub-architectures Docker's archMap gives it. */
+struct gen_family {
+	uint32_t arch; /* SCMP_ARCH_* of the main architecture */
+	uint32_t sub[2];
+	size_t nsub;
+	uint32_t compat32; /* the 32-bit sub-architecture i386 calls map to, 0 if none */
+	const char *goarch; /* Go's name, what Docker's includes.arches matches */
 };
 
 /* One argument comparison, as Docker and OCI spell it. */
@@ -65,11 +91,20 @@ struct gen_rule {
 	struct gen_arg args[CP_NARGS];
 	size_t nargs;
 	char *comment;
+	bool recorded; /* the "made by the workload" rule */
+	bool unobserved; /* --with-reachable: allowed though the recording never saw it */
+	/* --arch: the rule applies only on these machines (Go GOARCH, as Docker's includes.arches) */
+	const char *only[GEN_MAX_FAMILY];
+	size_t nonly;
 };
 
 struct gen_policy {
-	uint32_t arches[CP_MAX_ARCH]; /* SCMP_ARCH_* tokens, sorted by Docker name */
+	bool complain; /* default action SCMP_ACT_LOG (learning mode) instead of ERRNO */
+	uint32_t arches[GEN_MAX_ARCH]; /* SCMP_ARCH_* tokens, sorted by Docker name */
 	size_t narch;
+	/* --arch: Docker's archMap; when nfam > 0, arches lists every family member */
+	struct gen_family fams[GEN_MAX_FAMILY];
+	size_t nfam;
 	struct gen_rule *rules;
 	size_t nrules;
 };
@@ -91,6 +126,36 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 void gen_policy_free(struct gen_policy *p);
 /* Take names out of the policy's allow rules (rules left empty go); returns how many went. */
 size_t gen_policy_remove_allowed(struct gen_policy *p, const char *const *names, size_t n);
+
+/*
+ * generator/archmap.c: profiles for other architectures. Parse an --arch
+ * list ("x86_64,aarch64", "all") into main-architecture tokens in table
+ * order; -EINVAL with err naming the bad word.
+ */
+int gen_arch_targets_parse(const char *list, uint32_t *out, size_t max, size_t *n, char *err, size_t errlen);
+/* The family of a main architecture, or NULL. */
+const struct gen_family *gen_arch_family(uint32_t arch);
+/* Does libseccomp know name on arch (directly or as a socketcall/ipc multiplexed call)? */
+bool gen_arch_knows(uint32_t arch, const char *name);
+/*
+ * What a call recorded on an x86_64-like machine becomes on target: up to
+ * 4 names in out (0 when dropped, with *why saying why). Returns the count.
+ */
+size_t gen_arch_map_name(const char *name, uint32_t target, const char **out, const char **why);
+/* What mapping one recording to one target did, for comments and notes. */
+struct gen_archmap_result {
+	char **mapped; /* "open -> openat", sorted, unique */
+	size_t nmapped;
+	char **dropped; /* "arch_prctl (x86 only: ...)", sorted, unique */
+	size_t ndropped;
+	char **added; /* names only a replacement brought in, sorted, unique */
+	size_t nadded;
+};
+void gen_archmap_result_clear(struct gen_archmap_result *r);
+/* The recording as target would have made it: f's main architecture and its compat32. */
+struct cp_rec *gen_arch_map_rec(const struct cp_rec *rec, const struct gen_family *f, struct gen_archmap_result *res);
+/* gen_policy_build for every o->targets, merged with per-machine rules. */
+int gen_policy_build_arches(const struct cp_rec *rec, const struct gen_opts *o, struct gen_policy **out);
 
 /* Architectures the workload used: recorded ones plus ELF machines of executables. */
 size_t gen_arches(const struct cp_rec *rec, uint32_t *out);

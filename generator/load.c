@@ -38,7 +38,7 @@ int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, char *
 	int r = cp_read_file(path, GEN_MAX_INPUT, &text, &len);
 
 	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, r == -EFBIG ? "too large for a recording or profile" : strerror(-r));
+		snprintf(err, errlen, "%s: %s", path, r == -EFBIG ? "too large for a recording or profile" : cp_read_strerror(r));
 		return r;
 	}
 	*is_profile = gen_is_profile(text, len);

@@ -5,6 +5,7 @@
  * policy is format-neutral; docker.c and friends render it.
  */
 #include "generator/gen.h"
+#include "generator/reach.h"
 #include "common/names.h"
 #include "common/util.h"
 
@@ -299,7 +300,8 @@ static bool eq_rules(struct rules *rs, const struct rname *r, const char *what)
  * clone/unshare: allow when the namespace bits nobody asked for are clear,
  * as Docker does for clone; the mask is tightened to the recorded use.
  */
-static bool mask_rule(struct rules *rs, const char *name, const struct cp_valset *s, uint64_t nsmask, bool *trivial)
+static bool mask_rule(struct rules *rs, const char *name, uint32_t index, const struct cp_valset *s, uint64_t nsmask,
+		      bool *trivial)
 {
 	uint64_t used = 0, forbidden;
 	struct gen_rule *g;
@@ -319,8 +321,70 @@ static bool mask_rule(struct rules *rs, const char *name, const struct cp_valset
 		     cp_xasprintf("%s: namespace flags not recorded (0x%llx) must be clear", name,
 				  (unsigned long long)forbidden));
 	rule_name(g, name);
-	rule_arg(g, 0, forbidden, 0, "SCMP_CMP_MASKED_EQ");
+	rule_arg(g, index, forbidden, 0, "SCMP_CMP_MASKED_EQ");
 	return true;
+}
+
+static bool is_enosys_name(const char *name)
+{
+	for (size_t i = 0; i < gen_enosys_count; i++)
+		if (!strcmp(gen_enosys_list[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * --with-reachable: one allow rule per executable for the syscalls its
+ * imports reach and the recording never saw, marked unobserved. Names that
+ * fall back on ENOSYS keep their ENOSYS entry (the fallback works), and
+ * clone/unshare keep namespaces forbidden: a reachable fork() is no reason
+ * to allow new namespaces nobody recorded.
+ */
+static void add_reachable(struct rules *rs, struct rules *argrules, const struct gen_policy *p,
+			  const struct gen_opts *o, const struct names *ns)
+{
+	struct names added = { 0 };
+
+	for (size_t i = 0; i < o->reach->nexes; i++) {
+		const struct reach_exe *e = &o->reach->exes[i];
+		struct gen_rule *g = NULL;
+
+		for (size_t k = 0; k < e->nunseen; k++) {
+			const char *name = e->unseen[k].name;
+			struct gen_rule *a;
+
+			if ((int)e->unseen[k].risk > o->reach_max_risk || names_find(ns, name) ||
+			    names_find(&added, name) || in_runtime(o, name) || is_enosys_name(name) ||
+			    !known_name(p, name))
+				continue;
+			names_get(&added, name);
+			if (!o->no_args && (!strcmp(name, "clone") || !strcmp(name, "unshare"))) {
+				uint64_t mask = name[0] == 'c' ? GEN_CLONE_NS_MASK : GEN_UNSHARE_NS_MASK;
+
+				a = rule_new(argrules, true, 0,
+					     cp_xasprintf("not observed: reachable through the imports of %s; "
+							  "namespace flags (0x%llx) must be clear",
+							  e->path, (unsigned long long)mask));
+				a->unobserved = true;
+				cp_scrub_controls(a->comment); /* a path: keep YAML and unit comments one line */
+				rule_name(a, name);
+				rule_arg(a, 0, mask, 0, "SCMP_CMP_MASKED_EQ");
+				continue;
+			}
+			if (!g) {
+				g = rule_new(rs, true, 0,
+					     cp_xasprintf("not observed: reachable through the imports of %s "
+							  "(capprof explain --unexercised)",
+							  e->path));
+				g->unobserved = true;
+				cp_scrub_controls(g->comment);
+			}
+			rule_name(g, name);
+		}
+		if (g && g->nnames)
+			qsort(g->names, g->nnames, sizeof(char *), cmp_str);
+	}
+	free(added.v);
 }
 
 int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct gen_policy **out)
@@ -330,14 +394,21 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 	struct rules rs = { 0 }, argrules = { 0 };
 	struct gen_rule *plain, *rt = NULL, *enosys = NULL;
 	const struct rname *clone = NULL, *clone3 = NULL;
-	bool clone_ruled = false, s390;
+	bool clone_ruled = false, s390, s390_only = true;
 
 	p->narch = gen_arches(rec, p->arches);
-	/* clone's flags are argument 1 on s390: keep to the common layout. */
+	p->complain = o->complain;
+	/*
+	 * clone's flags are argument 1 on s390 (CONFIG_CLONE_BACKWARDS2), 0
+	 * elsewhere: a rule is written only when every architecture agrees.
+	 */
 	s390 = has_arch(p, SCMP_ARCH_S390) || has_arch(p, SCMP_ARCH_S390X);
+	for (size_t i = 0; i < p->narch; i++)
+		s390_only &= p->arches[i] == SCMP_ARCH_S390 || p->arches[i] == SCMP_ARCH_S390X;
 	collect(rec, &ns);
 
 	plain = rule_new(&rs, true, 0, cp_xstrdup("recorded: made by the workload"));
+	plain->recorded = true;
 	if (o->runtime)
 		rt = rule_new(&rs, true, 0,
 			      cp_xasprintf("runtime %s%s: its calls between filter load and exec (measured: %s)",
@@ -346,7 +417,7 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 
 	clone = names_find(&ns, "clone");
 	clone3 = names_find(&ns, "clone3");
-	if (!o->no_args && !s390 && (clone || clone3) && !in_runtime(o, "clone")) {
+	if (!o->no_args && (!s390 || s390_only) && (clone || clone3) && !in_runtime(o, "clone")) {
 		struct cp_valset u = { 0 };
 		bool trivial;
 
@@ -355,7 +426,7 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 		if (clone3)
 			valset_union(&u, &clone3->vals[0]);
 		/* clone3's exit signal lives in struct clone_args, not in flags */
-		clone_ruled = mask_rule(&argrules, "clone", &u, GEN_CLONE_NS_MASK, &trivial);
+		clone_ruled = mask_rule(&argrules, "clone", s390 ? 1 : 0, &u, GEN_CLONE_NS_MASK, &trivial);
 		free(u.v);
 	}
 
@@ -382,7 +453,7 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 			else if (!strcmp(r->name, "personality"))
 				ruled = eq_rules(&argrules, r, "persona");
 			else if (!strcmp(r->name, "unshare"))
-				ruled = mask_rule(&argrules, "unshare", &r->vals[0], GEN_UNSHARE_NS_MASK, &trivial);
+				ruled = mask_rule(&argrules, "unshare", 0, &r->vals[0], GEN_UNSHARE_NS_MASK, &trivial);
 		}
 		if (!ruled)
 			rule_name(plain, r->name);
@@ -409,6 +480,9 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 			qsort(rt->names, rt->nnames, sizeof(char *), cmp_str);
 		}
 	}
+
+	if (o->with_reachable && o->reach)
+		add_reachable(&rs, &argrules, p, o, &ns);
 
 	for (size_t i = 0; i < gen_enosys_count; i++) {
 		const char *name = gen_enosys_list[i].name;

@@ -875,8 +875,15 @@ char *reach_json(const struct reach_report *r)
 
 void reach_summary(struct cp_buf *b, const struct reach_report *r)
 {
-	cp_buf_printf(b, "\nNot exercised: %zu syscall%s reachable through imports were never recorded\n", r->nunseen,
+	size_t unread = 0;
+
+	for (size_t i = 0; i < r->nexes; i++)
+		unread += r->exes[i].err != 0;
+	cp_buf_printf(b, "\nNot exercised: %zu syscall%s reachable through imports were never recorded", r->nunseen,
 		      r->nunseen == 1 ? "" : "s");
+	if (unread)
+		cp_buf_printf(b, " (%zu of %zu executables cannot be read here)", unread, r->nexes);
+	cp_buf_puts(b, "\n");
 	for (size_t i = 0; i < r->nexes; i++) {
 		const struct reach_exe *e = &r->exes[i];
 		size_t shown = 0;

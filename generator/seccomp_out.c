@@ -59,6 +59,23 @@ static cJSON *arches_json(const struct gen_policy *p)
 	return a;
 }
 
+/* --arch: Docker's archMap, each machine with the sub-architectures its filter covers. */
+static cJSON *archmap_json(const struct gen_policy *p)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < p->nfam; i++) {
+		cJSON *e = cJSON_CreateObject(), *sub = cJSON_CreateArray();
+
+		cJSON_AddStringToObject(e, "architecture", cp_arch_docker_name(p->fams[i].arch));
+		for (size_t k = 0; k < p->fams[i].nsub; k++)
+			cJSON_AddItemToArray(sub, cJSON_CreateString(cp_arch_docker_name(p->fams[i].sub[k])));
+		cJSON_AddItemToObject(e, "subArchitectures", sub);
+		cJSON_AddItemToArray(a, e);
+	}
+	return a;
+}
+
 /* Docker (moby/profiles) and OCI share the shape; OCI has no comment and always valueTwo. */
 static cJSON *syscalls_json(const struct gen_policy *p, bool oci)
 {
@@ -88,6 +105,13 @@ static cJSON *syscalls_json(const struct gen_policy *p, bool oci)
 			cJSON_AddItemToObject(o, "args", args);
 		if (!oci)
 			cJSON_AddStringToObject(o, "comment", r->comment ? r->comment : "");
+		/* OCI configs are per machine and have no includes: they list every rule */
+		if (!oci && r->nonly) {
+			cJSON *arches = cJSON_AddArrayToObject(cJSON_AddObjectToObject(o, "includes"), "arches");
+
+			for (size_t k = 0; k < r->nonly; k++)
+				cJSON_AddItemToArray(arches, cJSON_CreateString(r->only[k]));
+		}
 		cJSON_AddItemToArray(list, o);
 	}
 	return list;
@@ -97,9 +121,15 @@ static cJSON *seccomp_json(const struct gen_policy *p, bool oci)
 {
 	cJSON *root = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(root, "defaultAction", "SCMP_ACT_ERRNO");
-	cJSON_AddItemToObject(root, "defaultErrnoRet", u64_raw(GEN_EPERM));
-	cJSON_AddItemToObject(root, "architectures", arches_json(p));
+	/* --complain: unlisted calls are allowed and logged by the kernel (capprof learn reads them) */
+	cJSON_AddStringToObject(root, "defaultAction", p->complain ? "SCMP_ACT_LOG" : "SCMP_ACT_ERRNO");
+	if (!p->complain)
+		cJSON_AddItemToObject(root, "defaultErrnoRet", u64_raw(GEN_EPERM));
+	/* Docker and Podman refuse a profile with both architectures and archMap. */
+	if (p->nfam && !oci)
+		cJSON_AddItemToObject(root, "archMap", archmap_json(p));
+	else
+		cJSON_AddItemToObject(root, "architectures", arches_json(p));
 	cJSON_AddItemToObject(root, "syscalls", syscalls_json(p, oci));
 	return root;
 }
@@ -194,8 +224,9 @@ char *gen_spo_yaml(const struct cp_rec *rec, const struct gen_policy *p)
 			"metadata:\n");
 	cp_buf_printf(&b, "  name: %s\n", name);
 	cp_buf_puts(&b, "spec:\n"
-			"  defaultAction: SCMP_ACT_ERRNO\n"
-			"  architectures:\n");
+			"  defaultAction: ");
+	cp_buf_puts(&b, p->complain ? "SCMP_ACT_LOG\n" : "SCMP_ACT_ERRNO\n");
+	cp_buf_puts(&b, "  architectures:\n");
 	for (size_t i = 0; i < p->narch; i++)
 		cp_buf_printf(&b, "  - %s\n", cp_arch_docker_name(p->arches[i]));
 	cp_buf_puts(&b, "  syscalls:\n");
@@ -262,7 +293,7 @@ char *gen_systemd(const struct cp_rec *rec, const struct gen_policy *p)
 	for (size_t i = 0, first = 1; i < p->nrules; i++) {
 		const struct gen_rule *r = &p->rules[i];
 
-		if (!r->allow)
+		if (!r->allow || r->unobserved)
 			continue;
 		for (size_t k = 0; k < r->nnames; k++) {
 			/* argument rules repeat a name; list it once */
@@ -281,7 +312,19 @@ char *gen_systemd(const struct cp_rec *rec, const struct gen_policy *p)
 			first = 0;
 		}
 	}
-	cp_buf_puts(&b, "\nCapabilityBoundingSet=");
+	cp_buf_puts(&b, "\n");
+	/* --with-reachable: each never-observed group on its own (additive) line, with why */
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct gen_rule *r = &p->rules[i];
+
+		if (!r->allow || !r->unobserved)
+			continue;
+		cp_buf_printf(&b, "# %s\nSystemCallFilter=", r->comment ? r->comment : "not observed");
+		for (size_t k = 0; k < r->nnames; k++)
+			cp_buf_printf(&b, "%s%s", k ? " " : "", r->names[k]);
+		cp_buf_puts(&b, "\n");
+	}
+	cp_buf_puts(&b, "CapabilityBoundingSet=");
 	for (size_t i = 0; i < n; i++)
 		cp_buf_printf(&b, "%sCAP_%s", i ? " " : "", caps[i]);
 	cp_buf_puts(&b, "\n");

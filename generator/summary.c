@@ -5,6 +5,7 @@
  * Docker's default capability set.
  */
 #include "generator/gen.h"
+#include "generator/reach.h"
 #include "common/names.h"
 #include "common/util.h"
 
@@ -322,6 +323,8 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 	}
 	if (rec->uid == 0 && !ncaps && rec->caps_traced)
 		cp_buf_puts(&b, "  - no capability was needed: consider running as a non-root --user\n");
+	if (o->reach)
+		reach_summary(&b, o->reach);
 	free(names);
 	return b.data;
 }

@@ -45,6 +45,8 @@ struct tracer {
 	uint64_t nsyscalls;
 	uint64_t start_ns, last_progress_ns;
 	bool progress;
+	int8_t spin_score[513]; /* next_stop: does polling pay after this syscall (index nr + 1; 0: other stops) */
+	size_t spin_slot;
 	uint64_t proven_caps; /* capabilities proven needed so far (G) */
 	uint64_t all_caps; /* capabilities the kernel knows */
 };

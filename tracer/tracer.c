@@ -34,6 +34,7 @@
 
 #define GRACE_SECONDS 5
 #define SPIN_NS 50000 /* poll this long for the next stop before sleeping */
+#define SPIN_SCORE_MAX 8
 
 static volatile sig_atomic_t got_signal, got_alarm;
 static volatile pid_t forward_pid;
@@ -352,6 +353,10 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 		return errno == ESRCH ? 0 : -errno;
 	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP)
 		return restart(tc, PTRACE_CONT, 0);
+	/* next_stop learns per syscall whether polling for the next stop pays. */
+	t->spin_slot = (size_t)info.seccomp.nr < CP_ARRAY_SIZE(t->spin_score) - 1 ?
+			       (size_t)info.seccomp.nr + 1 :
+			       0;
 	tc->arch = info.arch;
 	tc->nr = (uint32_t)info.seccomp.nr;
 	if (tc->arch == SCMP_ARCH_X86_64 && (tc->nr & CP_X32_SYSCALL_BIT)) {
@@ -460,6 +465,8 @@ static int on_stop(struct tracer *t, pid_t pid, int status)
 {
 	struct tracee *tc = tracer_find(t, pid);
 	int sig = WSTOPSIG(status);
+
+	t->spin_slot = 0;
 	int event = (int)((unsigned)status >> 16);
 
 	if (!tc)
@@ -508,23 +515,39 @@ static int on_stop(struct tracer *t, pid_t pid, int status)
  * The next stop of any tracee. A traced syscall costs a round trip between
  * tracee and tracer; when the tracer sleeps, its CPU may go idle and each
  * wake-up then costs tens of microseconds on a VM. Polling for up to 50 us
- * first catches the common case, a tracee that stops again microseconds
- * after it was restarted, without sleeping; a slower one costs 50 us of
- * polling. Measured (make bench, idle 2-vCPU VM): find /usr 16.5 s -> 6 s;
- * the price is on exec-heavy work, 2000 execs 2.4 s -> 3.8 s, where a
- * polling tracer keeps its CPU from the new processes.
+ * first catches a tracee that stops again microseconds after it was
+ * restarted; measured (make bench, idle 2-vCPU VM) find /usr 16.5 s -> 6 s.
+ * But a poll that misses is 50 us of a CPU the workload needed: exec-heavy
+ * work went 2.4 s -> 3.8 s (2000 execs), and on a loaded machine polling
+ * lost everywhere. So poll only where it has been paying: a score per
+ * syscall the tracer last restarted (slot 0: any other stop) goes up when
+ * the next stop came quickly and down (faster) when a poll missed. read,
+ * wait4, execve or clone rarely come back within 50 us and end up sleeping;
+ * newfstatat or getdents64 in find keep polling.
  */
-static pid_t next_stop(int *st)
+static pid_t next_stop(struct tracer *t, int *st)
 {
-	uint64_t until = cp_now_ns() + SPIN_NS;
+	int8_t *score = &t->spin_score[t->spin_slot];
+	uint64_t start = cp_now_ns();
+	pid_t w;
 
-	do {
-		pid_t w = wait4(-1, st, __WALL | WNOHANG, NULL);
-
-		if (w != 0)
-			return w;
-	} while (cp_now_ns() < until);
-	return wait4(-1, st, __WALL, NULL);
+	if (*score >= 0) {
+		do {
+			w = wait4(-1, st, __WALL | WNOHANG, NULL);
+			if (w != 0) {
+				if (*score < SPIN_SCORE_MAX)
+					(*score)++;
+				return w;
+			}
+		} while (cp_now_ns() - start < SPIN_NS);
+		*score = (int8_t)(*score - 3 > -SPIN_SCORE_MAX ? *score - 3 : -SPIN_SCORE_MAX);
+		return wait4(-1, st, __WALL, NULL);
+	}
+	/* Sleeping: a quick wake-up (even with the idle vCPU's latency) says polling would have paid. */
+	w = wait4(-1, st, __WALL, NULL);
+	if (cp_now_ns() - start < SPIN_NS / 2)
+		(*score)++;
+	return w;
 }
 
 static void kill_all(struct tracer *t)
@@ -651,7 +674,7 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 			res->killed_after_grace = true;
 			kill_all(&t);
 		}
-		w = next_stop(&st);
+		w = next_stop(&t, &st);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;

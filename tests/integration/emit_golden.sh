@@ -12,9 +12,15 @@ while read -r name inputs opts; do
 	for i in "${ins[@]}"; do args+=(-i "$G/$i"); done
 	# shellcheck disable=SC2086
 	"$CAPPROF" emit "${args[@]}" $opts >"$T/$name" 2>"$T/$name.err" || fail "$name: emit exited $? ($(cat "$T/$name.err"))"
-	[[ -s $T/$name.err ]] && fail "$name: unexpected stderr: $(cat "$T/$name.err")"
+	# notes on stderr (emit --arch: what was dropped) have golden files of their own
 	if [[ ${UPDATE_GOLDEN:-} == 1 ]]; then
 		cp "$T/$name" "$G/expected/$name"
+		if [[ -s $T/$name.err ]]; then cp "$T/$name.err" "$G/expected/$name.stderr"; else rm -f "$G/expected/$name.stderr"; fi
+	fi
+	if [[ -f $G/expected/$name.stderr ]]; then
+		cmp -s "$G/expected/$name.stderr" "$T/$name.err" || { diff -u "$G/expected/$name.stderr" "$T/$name.err"; fail "$name: stderr differs from $name.stderr"; }
+	elif [[ -s $T/$name.err ]]; then
+		fail "$name: unexpected stderr: $(cat "$T/$name.err")"
 	fi
 	[[ -f $G/expected/$name ]] || fail "$name: no golden file $G/expected/$name"
 	cmp -s "$G/expected/$name" "$T/$name" || { diff -u "$G/expected/$name" "$T/$name" | head -40; fail "$name differs from its golden file"; }
