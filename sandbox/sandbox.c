@@ -397,7 +397,8 @@ static int build_tree(struct sbx *s, const char *merged)
 	r = read_mounts(&m, &n);
 	if (r < 0)
 		return child_fail(s, r, "cannot read /proc/self/mountinfo: %s", strerror(-r));
-	qsort(m, n, sizeof(*m), mnt_cmp);
+	if (n)
+		qsort(m, n, sizeof(*m), mnt_cmp);
 	r = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		const char *p = m[i].point;
