@@ -284,6 +284,7 @@ int cmd_verify(int argc, char **argv)
 	int nnp = -1, c, r, ret = CP_EXIT_FAILURE;
 	bool min_caps = false, min_sys = false, caps_given = false, pass;
 	char err[1024];
+	struct cp_err gerr = { 0 };
 	struct dkr_opts dk = { 0 };
 	cp_autofree char **dargs = NULL;
 
@@ -398,12 +399,12 @@ int cmd_verify(int argc, char **argv)
 		}
 	} else {
 		/* As `capprof emit --docker [--runtime R] [--nnp] [--no-args]` would. */
-		r = runtime && !strcmp(runtime, "none") ? 0 : gen_runtime_load(runtime ? runtime : "runc", &rt, err, sizeof(err));
+		r = runtime && !strcmp(runtime, "none") ? 0 : gen_runtime_load(runtime ? runtime : "runc", &rt, &gerr);
 		if (r == -ENOENT && !runtime) {
 			printf("verify: runtime-runc.json not found: deriving the profile as 'emit --runtime none' "
 			       "(the runtime's own calls do not run here)\n");
 		} else if (r < 0) {
-			cli_error("verify: --runtime %s: %s", runtime, err);
+			cli_error("verify: --runtime %s: %s", runtime, cp_err_str(&gerr));
 			return CP_EXIT_FAILURE;
 		}
 		go.runtime = rt;

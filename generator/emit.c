@@ -140,13 +140,11 @@ static char *emit_k8s(const struct cp_rec *rec, const struct gen_opts *o)
 	return b.data;
 }
 
-int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, char *err, size_t errlen)
+int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, struct cp_err *err)
 {
 	struct gen_policy *p = NULL;
 	struct gen_opts so = *o;
 
-	(void)err;
-	(void)errlen;
 	switch (o->format) {
 	case GEN_CAPS:
 		*out = emit_caps(rec);
@@ -173,7 +171,7 @@ int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, cha
 	case GEN_SPO:
 		break;
 	default:
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "emit: unknown output format %d", (int)o->format);
 	}
 	if (o->ntargets)
 		gen_policy_build_arches(rec, &so, &p);
