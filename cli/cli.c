@@ -17,6 +17,7 @@ static const struct cp_cmd commands[] = {
 	{ "explain", cmd_explain, "why a syscall or capability is needed" },
 	{ "run", cmd_run, "enforce a Docker seccomp profile and capabilities on a command" },
 	{ "verify", cmd_verify, "re-run a recording enforced under a profile; report every denial" },
+	{ "learn", cmd_learn, "turn the kernel's seccomp audit records into a recording (learning mode)" },
 };
 
 /*

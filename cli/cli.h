@@ -30,6 +30,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 /* "capprof: <message>" on stderr, one line. */
 void cli_error(const char *fmt, ...) CP_PRINTF(1, 2);

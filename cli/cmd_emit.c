@@ -27,7 +27,8 @@ static void emit_usage(FILE *f)
 	      "  --systemd            systemd unit options\n"
 	      "  --summary            human summary with evidence and warnings\n"
 	      "Options:\n"
-	      "  --runtime NAME       container runtime whose own syscalls to allow: runc (default), crun, none\n"
+	      "  --runtime NAME       container runtime whose own syscalls to allow: runc, crun, none;\n"
+	      "                       default: runc's and crun's, so the profile works with either\n"
 	      "  --nnp                profile only for use with no-new-privileges (smaller runtime set)\n"
 	      "  --no-args            no argument rules (socket family, clone/unshare flags, personality)\n"
 	      "  --arch LIST          profile for these machines, mapped by meaning from the recording:\n"
@@ -99,7 +100,7 @@ int cmd_emit(int argc, char **argv)
 	};
 	struct option longopts[CP_ARRAY_SIZE(formats) + 11];
 	struct gen_opts o = { .format = GEN_DOCKER, .profile_path = "seccomp.json" };
-	const char *output = NULL, *runtime = "runc", *format_seen = NULL;
+	const char *output = NULL, *runtime = NULL, *format_seen = NULL;
 	cp_autofree char **inputs = cp_xcalloc((size_t)argc + 1, sizeof(char *));
 	cp_autofree char *dd_text = NULL, *dd_path = NULL, *text = NULL, *notes = NULL;
 	uint32_t targets[GEN_MAX_FAMILY];
@@ -215,10 +216,11 @@ int cmd_emit(int argc, char **argv)
 		cli_error("%s", cp_err_str(&gerr));
 		return CP_EXIT_USAGE;
 	}
-	if (strcmp(runtime, "none") && (o.format == GEN_DOCKER || o.format == GEN_OCI || o.format == GEN_SPO)) {
-		r = gen_runtime_load(runtime, &rt, &gerr);
+	if ((!runtime || strcmp(runtime, "none")) &&
+	    (o.format == GEN_DOCKER || o.format == GEN_OCI || o.format == GEN_SPO)) {
+		r = runtime ? gen_runtime_load(runtime, &rt, &gerr) : gen_runtime_load_either(&rt, &gerr);
 		if (r < 0) {
-			cli_error("emit: --runtime %s: %s", runtime, cp_err_str(&gerr));
+			cli_error("emit: --runtime %s: %s", runtime ? runtime : "runc/crun", cp_err_str(&gerr));
 			return CP_EXIT_USAGE;
 		}
 		o.runtime = rt;

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <sys/capability.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,67 @@ static void ctx_releasep(scmp_filter_ctx *c)
 		seccomp_release(*c);
 }
 
+/*
+ * The profile denies calls every process needs: the run is doomed, so it
+ * runs as a child (a new pid, the only difference) and capprof says what
+ * killed it, as one line, instead of leaving a bare SIGSEGV or 127.
+ */
+static int run_doomed(const char *profile, const char *path, char **cmd, const struct enf_privs *pv,
+		      const struct enf_vital *v, size_t nv)
+{
+	char names[256] = "";
+	enum enf_step step;
+	int st, r;
+	pid_t pid;
+
+	for (size_t i = 0; i < nv && i < 8; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? ", " : "", v[i].name);
+	pid = fork();
+	if (pid < 0) {
+		cli_error("run: fork: %s", strerror(errno));
+		return CP_EXIT_FAILURE;
+	}
+	if (pid == 0) {
+		r = enf_privs_apply(pv, &step);
+		if (r < 0) {
+			cli_error("run: %s: %s", enf_step_name(step), strerror(-r));
+			_exit(CP_EXIT_FAILURE);
+		}
+		execv(path, cmd);
+		r = errno;
+		if (r == EPERM || r == EACCES)
+			cli_error("%s: cannot execute: %s denies execve (%s)", path, profile, strerror(r));
+		else
+			cli_error("%s: cannot execute: %s", path, strerror(r));
+		_exit(r == ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC);
+	}
+	signal(SIGINT, SIG_IGN); /* the terminal's ^C reaches the child too */
+	signal(SIGQUIT, SIG_IGN);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return CP_EXIT_FAILURE;
+	/*
+	 * execve denied outright: the exec failed, and the child could not
+	 * even say so when write and exit_group are denied too. As docker run: 126.
+	 */
+	for (size_t i = 0; i < nv; i++) {
+		if (!strcmp(v[i].name, "execve")) {
+			if (WIFSIGNALED(st) || WEXITSTATUS(st) != CP_EXIT_NOEXEC)
+				cli_error("%s: cannot execute: %s denies execve", path, profile);
+			return CP_EXIT_NOEXEC;
+		}
+	}
+	if (WIFSIGNALED(st)) {
+		cli_error("run: %s died of SIG%s right after exec: %s denies %s, which every process needs", cmd[0],
+			  sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?", profile, names);
+		return 128 + WTERMSIG(st);
+	}
+	if (WEXITSTATUS(st) == CP_EXIT_NOTFOUND || (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != CP_EXIT_NOEXEC))
+		cli_error("run: %s exited %d right after exec: %s denies %s, which every process needs", cmd[0],
+			  WEXITSTATUS(st), profile, names);
+	return WEXITSTATUS(st);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -115,6 +178,8 @@ int cmd_run(int argc, char **argv)
 	struct enf_compile_opts co = { 0 };
 	struct enf_privs pv = { 0 };
 	enum enf_step step;
+	struct enf_vital vital[8];
+	size_t nvital;
 	char err[512];
 	int status = 0, r;
 
@@ -133,6 +198,9 @@ int cmd_run(int argc, char **argv)
 		cli_error("%s: %s", a.profile, err);
 		return CP_EXIT_FAILURE;
 	}
+	if (enf_profile_unknown_key(prof))
+		cli_warn("%s: key \"%s\" is not a seccomp profile key: Docker ignores it, and so does capprof",
+			 a.profile, enf_profile_unknown_key(prof));
 	if (a.user && enf_user_parse(a.user, &user, err, sizeof(err)) < 0) {
 		cli_error("run: %s", err);
 		return CP_EXIT_FAILURE;
@@ -156,7 +224,15 @@ int cmd_run(int argc, char **argv)
 		return CP_EXIT_FAILURE;
 	}
 	pv = (struct enf_privs){ .caps = co.caps, .user = &user, .no_new_privs = a.nnp, .filter = ctx };
+	nvital = enf_profile_vital_denied(prof, co.caps, vital, CP_ARRAY_SIZE(vital));
+	for (size_t i = 0; i < nvital && i < CP_ARRAY_SIZE(vital); i++)
+		cli_warn("%s denies %s: %s", a.profile, vital[i].name, vital[i].why);
 	fflush(NULL);
+	if (nvital) {
+		status = run_doomed(a.profile, path, a.cmd, &pv, vital, nvital);
+		enf_user_free(&user);
+		return status;
+	}
 	r = enf_privs_apply(&pv, &step);
 	enf_user_free(&user);
 	if (r < 0) {

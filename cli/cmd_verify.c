@@ -433,6 +433,17 @@ int cmd_verify(int argc, char **argv)
 		for (size_t k = 0; k < n; k++)
 			caps |= 1ull << cp_cap_parse(names[k]);
 	}
+	/* Say before running what the run cannot survive (as run does). */
+	{
+		struct enf_vital vital[8];
+		size_t nv = enf_profile_vital_denied(prof, caps, vital, CP_ARRAY_SIZE(vital));
+
+		if (enf_profile_unknown_key(prof))
+			cli_warn("%s: key \"%s\" is not a seccomp profile key: Docker ignores it, and so does capprof",
+				 profile ? profile : "derived profile", enf_profile_unknown_key(prof));
+		for (size_t k = 0; k < nv && k < CP_ARRAY_SIZE(vital); k++)
+			cli_warn("%s denies %s: %s", profile ? profile : "derived profile", vital[k].name, vital[k].why);
+	}
 	tr.argv = optind < argc ? argv + optind : rec->argv;
 	if (!tr.argv || !tr.argv[0]) {
 		cli_error("%s: no recorded command (give one after --)", input);

@@ -231,6 +231,11 @@ char *rec_to_json(const struct cp_rec *rec)
 	o = cJSON_AddArrayToObject(root, "denied");
 	for (size_t i = 0; i < rec->ndenied; i++)
 		cJSON_AddItemToArray(o, evidence_json(&rec->denied[i]));
+	if (rec->intra_ptrace.hits) {
+		o = cJSON_AddObjectToObject(root, "intra_workload_ptrace");
+		add_u64(o, "hits", rec->intra_ptrace.hits);
+		cJSON_AddItemToObject(o, "evidence", evidence_json(&rec->intra_ptrace.ev));
+	}
 
 	text = cJSON_Print(root);
 	if (!text)
@@ -670,6 +675,16 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 		}
 	}
 
+	j = cJSON_GetObjectItemCaseSensitive(root, "intra_workload_ptrace");
+	if (j) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "hits");
+		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "evidence");
+
+		if (!cJSON_IsObject(j) || !h || get_u64(h, &rec->intra_ptrace.hits) < 0 || !ev)
+			return fail(e, "intra_workload_ptrace: expected {\"hits\": n, \"evidence\": {...}}");
+		if (parse_evidence(ev, &rec->intra_ptrace.ev, e, "intra_workload_ptrace.evidence") < 0)
+			return -EINVAL;
+	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "denied");
 	if (j && !cJSON_IsArray(j))
 		return fail(e, "denied: expected an array");

@@ -104,6 +104,7 @@ void rec_free(struct cp_rec *rec)
 	free(rec->exes);
 	for (int c = 0; c < CP_MAX_CAP; c++)
 		rec_evidence_clear(&rec->caps[c].ev);
+	rec_evidence_clear(&rec->intra_ptrace.ev);
 	for (size_t i = 0; i < rec->ndenied; i++)
 		rec_evidence_clear(&rec->denied[i]);
 	free(rec->denied);
@@ -316,6 +317,9 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 			dc->verdict = CP_VERDICT_HIT;
 		dc->hits += sc->hits;
 	}
+	if (src->intra_ptrace.hits && !dst->intra_ptrace.hits)
+		rec_evidence_copy(&dst->intra_ptrace.ev, &src->intra_ptrace.ev);
+	dst->intra_ptrace.hits += src->intra_ptrace.hits;
 	for (size_t i = 0; i < src->ndenied; i++)
 		rec_add_denied(dst, &src->denied[i]);
 	if (!dst->env_docker_image && src->env_docker_image) {

@@ -111,6 +111,13 @@ struct cp_rec {
 
 	struct cp_evidence *denied;
 	size_t ndenied;
+
+	/*
+	 * ptrace-mode access checks between two workload processes that failed
+	 * only because capprof lowered the caller's effective set; retried,
+	 * not a capability the workload needs (tracer/capeng.c).
+	 */
+	struct cp_capuse intra_ptrace;
 };
 
 /* Which argument values are recorded, per syscall name. */

@@ -248,8 +248,6 @@ const char *cp_read_strerror(int r)
 	switch (r) {
 	case -EINVAL:
 		return "not a regular file, pipe or FIFO";
-	case -EISDIR:
-		return "is a directory";
 	default:
 		return strerror(-r);
 	}

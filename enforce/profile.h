@@ -78,6 +78,23 @@ unsigned enf_profile_arg_mask(const struct enf_profile *p, const char *name);
  */
 size_t enf_profile_remove_name(struct enf_profile *p, const char *name);
 
+/*
+ * Calls every process needs that the profile denies on this machine for a
+ * holder of caps (a call allowed under argument conditions counts as
+ * allowed): up to max entries of {name, why}. Returns how many.
+ */
+struct enf_vital {
+	const char *name;
+	const char *why;
+};
+size_t enf_profile_vital_denied(const struct enf_profile *p, uint64_t caps, struct enf_vital *out, size_t max);
+
+/*
+ * The first top-level key Docker does not know ("sycalls"): Docker ignores
+ * it, so callers warn. NULL when there is none.
+ */
+const char *enf_profile_unknown_key(const struct enf_profile *p);
+
 /* Running kernel's major.minor from uname; 0 or -errno. */
 int enf_kernel_version(unsigned *major, unsigned *minor);
 

@@ -535,6 +535,45 @@ static void split_mapped(struct gen_policy *p, const struct gen_archmap_result *
 	m->comment = c.data;
 }
 
+/*
+ * Calls the kernel's vDSO answers without a syscall where it can: a
+ * recording never sees them, but a machine whose clock source the vDSO
+ * cannot read (several arm64 timers with errata, some hypervisors,
+ * qemu-user) makes them as real syscalls. Sources: arch/x86/entry/vdso/
+ * vclock_gettime.c, arch/arm64/kernel/vdso/vdso.lds.S, arch/riscv/kernel/
+ * vdso/vdso.lds.S, arch/s390/kernel/vdso64/vdso64.lds.S.
+ */
+static const char *const vdso_calls[] = { "clock_getres", "clock_gettime", "getcpu", "gettimeofday", "time" };
+
+static bool policy_allows(const struct gen_policy *p, const char *name)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		for (size_t k = 0; p->rules[i].allow && k < p->rules[i].nnames; k++)
+			if (!strcmp(p->rules[i].names[k], name))
+				return true;
+	return false;
+}
+
+static void add_vdso(struct gen_policy *p, uint32_t target)
+{
+	struct gen_rule *r = NULL;
+
+	for (size_t i = 0; i < CP_ARRAY_SIZE(vdso_calls); i++) {
+		if (!gen_arch_knows(target, vdso_calls[i]) || policy_allows(p, vdso_calls[i]))
+			continue;
+		if (!r) {
+			p->rules = cp_xreallocarray(p->rules, p->nrules + 1, sizeof(*p->rules));
+			r = &p->rules[p->nrules++];
+			memset(r, 0, sizeof(*r));
+			r->allow = true;
+			r->comment = cp_xstrdup("vDSO calls, never seen as syscalls while recording: a machine whose "
+						"clock source the vDSO cannot read makes them as syscalls");
+		}
+		r->names = cp_xreallocarray(r->names, r->nnames + 1, sizeof(*r->names));
+		r->names[r->nnames++] = cp_xstrdup(vdso_calls[i]);
+	}
+}
+
 static int cmp_mask(const void *a, const void *b)
 {
 	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
@@ -597,6 +636,7 @@ int gen_policy_build_arches(const struct cp_rec *rec, const struct gen_opts *o, 
 		so.ntargets = 0;
 		gen_policy_build(mrec, &so, &pt);
 		split_mapped(pt, &res, tf[t]->arch);
+		add_vdso(pt, tf[t]->arch);
 		for (size_t i = 0; i < res.ndropped; i++)
 			strv_add(&dnotes, &ndnotes,
 				 cp_xasprintf("%s: dropped %s", cp_arch_name(tf[t]->arch), res.dropped[i]));

@@ -176,6 +176,12 @@ bool gen_nnp_ok(const struct cp_rec *rec);
 int gen_datafile_find(const char *file, char **path, struct cp_err *err);
 int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, struct cp_err *err);
 int gen_runtime_load(const char *name, struct gen_runtime **out, struct cp_err *err);
+/*
+ * The default: runc's list united with crun's (when its data file is
+ * there), so the profile works under Docker+runc and Podman+crun alike.
+ * Only runc's data: exactly runc's list.
+ */
+int gen_runtime_load_either(struct gen_runtime **out, struct cp_err *err);
 void gen_runtime_free(struct gen_runtime *rt);
 
 /* Render a recording in o->format. Returns 0 and malloc'd text, or -errno with err. */

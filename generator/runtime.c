@@ -190,3 +190,49 @@ int gen_runtime_load(const char *name, struct gen_runtime **out, struct cp_err *
 	(*out)->path = cp_steal_pointer(&path);
 	return 0;
 }
+
+static void union_list(char ***v, size_t *n, char *const *add, size_t nadd)
+{
+	for (size_t i = 0; i < nadd; i++) {
+		if (*n && bsearch(&add[i], *v, *n, sizeof(char *), cmp_str))
+			continue;
+		*v = cp_xreallocarray(*v, *n + 1, sizeof(char *));
+		(*v)[(*n)++] = cp_xstrdup(add[i]);
+		qsort(*v, *n, sizeof(char *), cmp_str);
+	}
+}
+
+int gen_runtime_load_either(struct gen_runtime **out, struct cp_err *err)
+{
+	cp_cleanup(runtime_freep) struct gen_runtime *runc = NULL, *crun = NULL;
+	struct gen_runtime *u;
+	struct cp_err e2 = { 0 };
+	int r;
+
+	r = gen_runtime_load("runc", &runc, err);
+	if (r < 0)
+		return r;
+	r = gen_runtime_load("crun", &crun, &e2);
+	if (r == -ENOENT) {
+		/* only runc's data (an installation without crun's): runc's list as it is */
+		*out = cp_steal_pointer(&runc);
+		return 0;
+	}
+	if (r < 0) {
+		if (err)
+			*err = e2;
+		return r;
+	}
+	u = cp_xcalloc(1, sizeof(*u));
+	u->name = cp_xstrdup("runc or crun");
+	/* file names, not paths: the profile reads the same wherever capprof is installed */
+	u->measured = cp_xstrdup("profiles/runtime-runc.json united with profiles/runtime-crun.json, "
+				 "docs/runtime-baselines.md");
+	u->path = cp_xstrdup(runc->path);
+	union_list(&u->with_nnp, &u->n_with, runc->with_nnp, runc->n_with);
+	union_list(&u->with_nnp, &u->n_with, crun->with_nnp, crun->n_with);
+	union_list(&u->without_nnp, &u->n_without, runc->without_nnp, runc->n_without);
+	union_list(&u->without_nnp, &u->n_without, crun->without_nnp, crun->n_without);
+	*out = u;
+	return 0;
+}

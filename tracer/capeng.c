@@ -45,6 +45,7 @@ enum phase {
 	PH_ADJUST, /* capset after exec or a uid change */
 	PH_PRERAISE, /* capset replacing a call at its entry, which then runs again (audit) */
 	PH_RERUN, /* that call running with the capability raised */
+	PH_INTRA_LOWER, /* capset lowering SYS_PTRACE again after an intra-workload ptrace check */
 };
 
 struct capeng_tc {
@@ -58,6 +59,8 @@ struct capeng_tc {
 	long text_word;
 	bool text_poked;
 	uint64_t sigs; /* signals held while busy */
+	bool intra; /* retrying a ptrace-mode check between two workload processes */
+	struct user_regs_struct result; /* PH_INTRA_LOWER: the retried call's outcome */
 };
 
 /* Real sets of a thread, from /proc/TID/status. */
@@ -417,6 +420,91 @@ static int try_next(struct tracer *t, struct tracee *tc)
 	return inject_capset(tc, &ce->saved, ce->saved.rip - 2, rc.eff | (1ull << cap), rc.prm, rc.inh);
 }
 
+/* ---- ptrace-mode checks between the workload's own processes ---- */
+
+/* "/proc/N/..." or "/proc/N": N, else 0. */
+static pid_t proc_pid(const char *path)
+{
+	long n = 0;
+	const char *p;
+
+	if (!path || strncmp(path, "/proc/", 6) != 0)
+		return 0;
+	for (p = path + 6; *p >= '0' && *p <= '9' && n < INT_MAX / 10; p++)
+		n = n * 10 + (*p - '0');
+	return p > path + 6 && (*p == '/' || !*p) ? (pid_t)n : 0;
+}
+
+/* The process a ptrace-mode access check of this call is about, or 0. */
+static pid_t ptrace_target(const struct tracee *tc, const char *name)
+{
+	if (!strcmp(name, "process_vm_readv") || !strcmp(name, "process_vm_writev") || !strcmp(name, "kcmp"))
+		return (pid_t)tc->args[0];
+	if (!strcmp(name, "pidfd_getfd")) {
+		char path[64], line[128];
+		cp_autofclose FILE *f = NULL;
+		int pid = 0;
+
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tc->pid, (int)tc->args[0]);
+		f = fopen(path, "re");
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "Pid: %d", &pid) == 1)
+				return pid;
+		return 0;
+	}
+	{
+		cp_autofree char *path = syscall_path(tc, name);
+
+		return proc_pid(path);
+	}
+}
+
+/*
+ * The kernel's ptrace-mode check (commoncap's cap_ptrace_access_check)
+ * compares the caller's effective set (permitted, for REALCREDS checks)
+ * with the target's permitted set; failing that, it wants CAP_SYS_PTRACE.
+ * capprof lowers effective sets, so /proc/PID/{fd,environ,exe,maps,mem} of
+ * a workload process fails for another one that, without capprof, holds
+ * what the target holds. Such a failure is capprof's doing, not a need:
+ * when the target is traced, runs as the same euid, and the caller's
+ * effective set as the program believes it would cover the target's
+ * permitted set, the call is retried with SYS_PTRACE raised for it alone
+ * and recorded as an intra-workload check. In a container the processes
+ * share one set, so no capability is needed there.
+ */
+static bool intra_workload_check(struct tracer *t, const struct tracee *tc, const char *name)
+{
+	pid_t target = ptrace_target(tc, name);
+	struct realcaps self, other;
+
+	if (target <= 0 || !tracer_find(t, target))
+		return false;
+	if (read_realcaps(tc->pid, &self) < 0 || read_realcaps(target, &other) < 0)
+		return false;
+	return self.euid == other.euid && (other.prm & ~tc->virt_eff) == 0;
+}
+
+/* A path call on /proc/N/... (not our own process) that failed: a ptrace-mode check, not DAC. */
+static bool proc_pid_other(const struct tracee *tc, const char *name)
+{
+	const struct cp_captable_entry *e = captable_lookup(name);
+	cp_autofree char *path = NULL;
+	pid_t pid;
+
+	/* Only calls that take a path (their EACCES candidates are the DAC ones). */
+	if (!e || e->on_eacces[0] != CAP_DAC_READ_SEARCH)
+		return false;
+	path = syscall_path(tc, name);
+	pid = proc_pid(path);
+	return pid > 0 && pid != tc->pid;
+}
+
+static void record_intra(struct tracer *t, struct tracee *tc, int err)
+{
+	if (!t->rec->intra_ptrace.hits++)
+		fill_evidence(&t->rec->intra_ptrace.ev, tc, cp_syscall_name(tc->arch, tc->nr), err);
+}
+
 int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 {
 	const char *name = cp_syscall_name(tc->arch, tc->nr);
@@ -446,6 +534,30 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 	}
 	if (rval != -EPERM && rval != -EACCES)
 		return 0;
+	if (intra_workload_check(t, tc, name)) {
+		static const int8_t sys_ptrace[] = { CAP_SYS_PTRACE, -1 };
+
+		ce = begin(tc, PH_RAISE);
+		ce->cands = sys_ptrace;
+		ce->ci = 0;
+		ce->orig_err = err;
+		ce->intra = true;
+		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+			return -errno;
+		return try_next(t, tc);
+	}
+	if (proc_pid_other(tc, name)) {
+		/* /proc/N of a process outside the workload: the ptrace-mode check wants SYS_PTRACE. */
+		static const int8_t sys_ptrace[] = { CAP_SYS_PTRACE, -1 };
+
+		ce = begin(tc, PH_RAISE);
+		ce->cands = sys_ptrace;
+		ce->ci = 0;
+		ce->orig_err = err;
+		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+			return -errno;
+		return try_next(t, tc);
+	}
 	e = captable_lookup(name);
 	if (!e || !captable_candidates(e, err) || captable_candidates(e, err)[0] < 0) {
 		if (e)
@@ -491,6 +603,15 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 		return rerun(tc, PH_RETRY);
 	case PH_RETRY:
 		cap = ce->cands[ce->ci];
+		if (rval != -EPERM && rval != -EACCES && ce->intra) {
+			/* Not a need of the workload's: lower it again, keep the call's result. */
+			record_intra(t, tc, ce->orig_err);
+			if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->result) < 0 || read_realcaps(tc->pid, &rc) < 0)
+				return -ESRCH;
+			ce->phase = PH_INTRA_LOWER;
+			return inject_capset(tc, &ce->result, ce->result.rip - 2, rc.eff & ~(1ull << cap), rc.prm,
+					     rc.inh);
+		}
 		if (rval != -EPERM && rval != -EACCES) {
 			/* The candidate fixed it: keep it raised and proven. */
 			t->proven_caps |= 1ull << cap;
@@ -515,6 +636,8 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 		return rerun(tc, PH_RERUN);
 	case PH_RERUN:
 		return finish(tc, NULL);
+	case PH_INTRA_LOWER:
+		return finish(tc, &ce->result);
 	}
 	return 0;
 }

@@ -170,6 +170,7 @@ static void *copy_thread(void *arg)
 
 int outcap_start(struct outcap *oc)
 {
+	sigset_t all, old;
 	int r;
 
 	if (oc->kind != OUTCAP_PIPE && oc->kind != OUTCAP_SOCKET)
@@ -178,7 +179,11 @@ int outcap_start(struct outcap *oc)
 	oc->wfd = -1;
 	/* A closed reader must not kill capprof: the copy thread sees EPIPE instead. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Signals are the tracer's: they must interrupt its wait4, not land in the copy. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	r = pthread_create(&oc->thread, NULL, copy_thread, oc);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r) {
 		close(oc->rfd);
 		oc->rfd = -1;

@@ -40,14 +40,43 @@ static volatile sig_atomic_t got_signal, got_alarm;
 static volatile pid_t forward_pid;
 
 /*
+ * Every signal whose default action ends a process (docs/hardening.md has
+ * the table). SIGKILL and SIGSTOP cannot be caught: PTRACE_O_EXITKILL ends
+ * the workload with capprof.
+ */
+static const int fatal_sigs[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGUSR1, SIGSEGV, SIGUSR2,
+	SIGPIPE, SIGALRM, SIGTERM, SIGSTKFLT, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGSYS,
+};
+
+static bool is_fault(int sig)
+{
+	return sig == SIGILL || sig == SIGTRAP || sig == SIGABRT || sig == SIGBUS || sig == SIGFPE ||
+	       sig == SIGSEGV || sig == SIGSYS;
+}
+
+/*
  * A signal the terminal sent (SI_KERNEL) already reached the workload, which
  * shares our process group: it decides what to do. A signal sent to capprof
- * alone is forwarded, the recording is marked incomplete, and the workload
- * gets GRACE_SECONDS to end before it is killed.
+ * alone is forwarded to the workload, the recording is marked incomplete,
+ * and the workload gets GRACE_SECONDS to end before it is killed. Only
+ * alarm() sends SIGALRM with SI_KERNEL: that is the grace period ending.
  */
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
+	if (sig == SIGALRM && si->si_code == SI_KERNEL) {
+		got_alarm = 1;
+		alarm(1); /* re-interrupt wait4 should the first one be missed */
+		return;
+	}
+	/* capprof's own fault or abort(), or its own write to a closed pipe: not the user's. */
+	if ((is_fault(sig) && (si->si_code > 0 || si->si_pid == getpid())) ||
+	    (sig == SIGPIPE && si->si_pid == getpid())) {
+		if (sig != SIGPIPE)
+			signal(sig, SIG_DFL);
+		return;
+	}
 	if (si->si_code == SI_KERNEL)
 		return;
 	if (!got_signal) {
@@ -58,32 +87,27 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 		kill(forward_pid, sig);
 }
 
-static void on_alarm(int sig)
-{
-	(void)sig;
-	got_alarm = 1;
-	alarm(1); /* re-interrupt wait4 should the first one be missed */
-}
-
+/* Catch every fatal signal while tracing; restore what was there before (the output copy's SIG_IGN). */
 static void install_handlers(bool on)
 {
+	static struct sigaction saved[65];
 	struct sigaction sa = { 0 };
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < CP_ARRAY_SIZE(sigs); i++) {
-		if (on) {
-			sa.sa_sigaction = on_signal;
-			sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: wait4 returns EINTR */
-		} else {
-			sa.sa_handler = SIG_DFL;
-			sa.sa_flags = 0;
-		}
-		sigaction(sigs[i], &sa, NULL);
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: wait4 returns EINTR */
+	for (int sig = 1; sig < (int)CP_ARRAY_SIZE(saved) && sig <= SIGRTMAX; sig++) {
+		bool fatal = sig >= SIGRTMIN;
+
+		for (size_t i = 0; i < CP_ARRAY_SIZE(fatal_sigs) && !fatal; i++)
+			fatal = fatal_sigs[i] == sig;
+		if (!fatal)
+			continue;
+		if (on)
+			sigaction(sig, &sa, &saved[sig]);
+		else
+			sigaction(sig, &saved[sig], NULL);
 	}
-	sa.sa_handler = on ? on_alarm : SIG_DFL;
-	sa.sa_flags = 0;
-	sigaction(SIGALRM, &sa, NULL);
 	if (!on)
 		alarm(0);
 }
@@ -731,8 +755,10 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	res->processes = t.ntraced;
 	if (got_signal) {
 		rec->complete = false;
-		rec->incomplete_reason = cp_xasprintf("capprof received %s%s", sigabbrev_np(got_signal) ? "SIG" : "",
-						      sigabbrev_np(got_signal) ? sigabbrev_np(got_signal) : "a signal");
+		if (sigabbrev_np(got_signal))
+			rec->incomplete_reason = cp_xasprintf("capprof received SIG%s", sigabbrev_np(got_signal));
+		else
+			rec->incomplete_reason = cp_xasprintf("capprof received SIGRTMIN+%d", got_signal - SIGRTMIN);
 	}
 	if (r < 0) {
 		rec->complete = false;

@@ -55,3 +55,21 @@ for n in 100000 1000000 10000000; do
 	per=$((n / 8))
 	"$CAPPROF" record -q --no-caps --stats -o "$T/r.json" -- "$W/storm" procs 8 "$per" 2>&1 >/dev/null | sed "s/^capprof: stats:/  $n syscalls over 8 processes:/"
 done
+
+# Profile compilation (enforce/profile.c): run --profile P -- true with
+# Docker's default profile (33 rules) repeated up to 10,000 rules, as merged
+# CI profiles repeat names. Should grow no worse than linearly.
+echo
+echo "Compiling a large profile (capprof run --profile P -- true, medians of $runs):"
+dflt=$(cd "$(dirname "$0")/../data/enf" && pwd)/docker-default-seccomp.json
+for rules in 33 1000 3300 10000; do
+	python3 - "$dflt" "$rules" >"$T/big.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+rules = p["syscalls"]
+p["syscalls"] = [rules[i % len(rules)] for i in range(n)]
+json.dump(p, sys.stdout)
+PY
+	printf '  %6d rules: %ss\n' "$rules" "$(time_runs "$CAPPROF" run --profile "$T/big.json" -- true)"
+done

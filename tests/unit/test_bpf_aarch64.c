@@ -424,12 +424,21 @@ static int check_names(int argc, char **argv)
 		return 2;
 	}
 	for (int i = 3; i < argc; i++) {
-		int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_AARCH64, argv[i]);
+		/* a name, or a number (qemu prints "Unknown syscall 293" for calls it does not know) */
+		int nr = strspn(argv[i], "0123456789") == strlen(argv[i])
+				 ? atoi(argv[i])
+				 : seccomp_syscall_resolve_name_arch(SCMP_ARCH_AARCH64, argv[i]);
 		struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_AARCH64 };
 		uint32_t ret = 0;
+		char *name = nr >= 0 ? seccomp_syscall_resolve_num_arch(SCMP_ARCH_AARCH64, nr) : NULL;
 
-		if (nr < 0 || bpf_run(&prog, &d, &ret) < 0) {
-			printf("%s: not an arm64 syscall\n", argv[i]);
+		if (!name) {
+			printf("%s: not an arm64 syscall, ignored\n", argv[i]);
+			continue;
+		}
+		free(name);
+		if (bpf_run(&prog, &d, &ret) < 0) {
+			printf("%s: the filter is malformed\n", argv[i]);
 			bad = 1;
 			continue;
 		}
