@@ -2,6 +2,7 @@
 /* capprof record: trace a command and write its recording. */
 #include "cli/cli.h"
 #include "common/recording.h"
+#include "generator/gen.h"
 #include "sandbox/sandbox.h"
 #include "tracer/tracer.h"
 
@@ -16,12 +17,17 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: capprof record [-o FILE] [--no-caps] [--quiet] [--sandbox [--keep-changes DIR]]\n"
-	      "                      [--docker IMAGE [--docker-arg ARG]...] -- CMD [ARG]...\n"
+	      "                      [--docker IMAGE [--docker-arg ARG]...] [--minimize[=WHAT]] -- CMD [ARG]...\n"
 	      "Run CMD and its whole process tree under the tracer; record every syscall, the\n"
 	      "argument values a profile can use, the executed binaries and (unless --no-caps)\n"
 	      "every capability the workload exercised.\n\n"
 	      "  -o, --output FILE  write the recording to FILE (default capprof.json), atomically\n"
 	      "      --no-caps      do not run the capability retry engine (faster)\n"
+	      "      --baseline FILE  an earlier recording or a Docker profile: what FILE allows\n"
+	      "                     runs without stopping (only new calls and argument values are\n"
+	      "                     traced; with capabilities, only calls that cannot need one\n"
+	      "                     FILE's recording did not prove); the recording marks those\n"
+	      "                     syscalls and capabilities \"inherited\" (CI fast path)\n"
 	      "  -q, --quiet        no progress line on stderr\n"
 	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
 	      "      --sandbox      run CMD on a throw-away overlay of the host's filesystems, in a\n"
@@ -30,12 +36,17 @@ static void usage(FILE *f)
 	      "      --docker IMAGE run CMD in a container of IMAGE (all capabilities, no seccomp\n"
 	      "                     filter); capprof runs inside it from the host's files\n"
 	      "      --docker-arg ARG  pass ARG to 'docker run' (repeat: --docker-arg --network=host)\n"
+	      "      --minimize[=WHAT]  then run 'capprof verify --minimize[=WHAT]' on the recording, in\n"
+	      "                     the same environment (a fresh container or overlay per trial):\n"
+	      "                     the recording gets verdicts, and emit grants only the required\n"
+	      "                     capabilities. WHAT: caps (default), syscalls, all\n"
 	      "      --no-output-hash  do not hash stdout (by default its SHA-256 is recorded for\n"
 	      "                     verify without changing its kind: a regular file is read back,\n"
 	      "                     a pipe or socket gets one of the same kind in between;\n"
 	      "                     /dev/null, devices and terminals are left alone, not hashed)\n"
 	      "  -h, --help         this help\n\n"
-	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed,\n"
+	      "Exit status: CMD's (128+N if signal N killed it); 125 capprof failed (with --minimize:\n"
+	      "also when the derived profile does not reproduce the run),\n"
 	      "126 CMD not executable, 127 CMD not found.\n",
 	      f);
 }
@@ -94,6 +105,29 @@ static int record_docker(const char *image, char **dargs, size_t ndargs, char **
 	return code;
 }
 
+static void baseline_freep(struct trace_baseline **b)
+{
+	trace_baseline_free(*b);
+}
+
+/* --minimize: verify --minimize on the recording just written, where it was made. */
+static int record_minimize(const char *out, const char *what, int code)
+{
+	cp_autofree char *opt = cp_xasprintf("--minimize=%s", what ? what : "caps");
+	char *vargv[] = { "verify", "-i", (char *)out, opt, NULL };
+	int r;
+
+	fflush(stdout);
+	fprintf(stderr, "capprof: record: minimizing in the environment of the recording (%s)\n", opt);
+	r = cmd_verify(4, vargv);
+	if (r == CP_EXIT_OK)
+		return code;
+	if (r == CP_EXIT_DIFFERS)
+		cli_error("record --minimize: the derived profile does not reproduce the run: no verdicts written to %s",
+			  out);
+	return CP_EXIT_FAILURE;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -106,11 +140,15 @@ int cmd_record(int argc, char **argv)
 		{ "docker", required_argument, NULL, 'D' },
 		{ "docker-arg", required_argument, NULL, 'A' },
 		{ "no-output-hash", no_argument, NULL, 'H' },
+		{ "baseline", required_argument, NULL, 'B' },
+		{ "minimize", optional_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *out = "capprof.json", *keep = NULL, *image = NULL;
-	bool caps = true, quiet = false, stats = false, hash_output = true, sandbox = false;
+	const char *out = "capprof.json", *keep = NULL, *image = NULL, *minimize = NULL, *baseline = NULL;
+	cp_autorec *base = NULL;
+	cp_cleanup(baseline_freep) struct trace_baseline *tb = NULL;
+	bool caps = true, quiet = false, stats = false, hash_output = true, sandbox = false, min = false;
 	cp_autofree char **dargs = NULL;
 	size_t ndargs = 0;
 	struct sbx *sb = NULL;
@@ -153,11 +191,22 @@ int cmd_record(int argc, char **argv)
 		case 'H':
 			hash_output = false;
 			break;
+		case 'B':
+			baseline = optarg;
+			break;
+		case 'M':
+			if (optarg && strcmp(optarg, "caps") && strcmp(optarg, "syscalls") && strcmp(optarg, "all")) {
+				cli_error("record: --minimize=%s: expected caps, syscalls or all", optarg);
+				return CP_EXIT_FAILURE;
+			}
+			min = true;
+			minimize = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CP_EXIT_OK;
 		default:
-			if (optopt && strchr("KDA", optopt))
+			if (optopt && strchr("KDAB", optopt))
 				cli_error("record: option \"%s\" needs a value", argv[optind - 1]);
 			else if (optopt)
 				cli_error("record: option -%c %s", optopt, strchr("o", optopt) ? "needs a value" : "is unknown");
@@ -186,8 +235,21 @@ int cmd_record(int argc, char **argv)
 		cli_error("record: --docker and --sandbox: choose one (a container is already a sandbox)");
 		return CP_EXIT_FAILURE;
 	}
-	if (image)
-		return record_docker(image, dargs, ndargs, argv + optind, out, caps, quiet, stats, hash_output);
+	if (baseline && image) {
+		cli_error("record: --baseline with --docker is not supported yet (record without --baseline)");
+		return CP_EXIT_FAILURE;
+	}
+	if (min && !caps) {
+		cli_error("record: --minimize needs the capabilities traced: not with --no-caps");
+		return CP_EXIT_FAILURE;
+	}
+	if (image) {
+		r = record_docker(image, dargs, ndargs, argv + optind, out, caps, quiet, stats, hash_output);
+		/* record_docker returns the workload's status (or 125-127 when docker or capprof failed). */
+		if (!min || r >= CP_EXIT_FAILURE || access(out, F_OK) < 0)
+			return r;
+		return record_minimize(out, minimize, r);
+	}
 	r = trace_resolve_command(argv[optind], &path);
 	if (r < 0) {
 		cli_error("%s: %s", argv[optind], r == -ENOENT ? "command not found" : strerror(-r));
@@ -196,6 +258,22 @@ int cmd_record(int argc, char **argv)
 	if (caps && geteuid() != 0)
 		cli_warn("not running as root: no capability can be exercised, so none will be found");
 
+	if (baseline) {
+		bool is_profile;
+		struct cp_err gerr = { 0 };
+
+		r = gen_load_any(baseline, &base, &is_profile, &gerr);
+		if (r < 0) {
+			cli_error("record: --baseline %s", cp_err_str(&gerr));
+			return CP_EXIT_FAILURE;
+		}
+		r = trace_baseline_new(base, caps, &tb);
+		if (r < 0) {
+			cli_error("record: --baseline %s: cannot build the filter: %s", baseline, strerror(-r));
+			return CP_EXIT_FAILURE;
+		}
+		o.baseline = tb;
+	}
 	o.argv = argv + optind;
 	o.path = path;
 	o.caps = caps;
@@ -212,6 +290,8 @@ int cmd_record(int argc, char **argv)
 	o.hash_output = hash_output;
 	rec = rec_new();
 	rec->env_sandbox = sandbox;
+	if (baseline)
+		rec->baseline = cp_xstrdup(baseline);
 	r = trace_run(&o, rec, &res);
 	if (sb && sbx_end(cp_steal_pointer(&sb), serr, sizeof(serr)) < 0) {
 		cli_error("record: %s", serr);
@@ -246,9 +326,20 @@ int cmd_record(int argc, char **argv)
 			(unsigned long long)res.syscalls, (unsigned long long)res.processes, rec_count_syscalls(rec),
 			ru.ru_maxrss, (unsigned long long)rec->duration_ms);
 	}
+	for (int k = 0; k < CP_UNSEEN_MAX; k++)
+		if (rec->unseen[k].hits)
+			cli_warn("%s (%s by pid %d %s); the recording says so under \"unseen\"", rec_unseen_why(k),
+				 rec->unseen[k].ev.syscall, rec->unseen[k].ev.pid,
+				 rec->unseen[k].ev.exe ? rec->unseen[k].ev.exe : "");
 	if (res.interrupted_by)
 		cli_warn("interrupted by %s: recording in %s is marked incomplete", strsignal(res.interrupted_by), out);
 	if (!quiet && isatty(2))
 		fprintf(stderr, "capprof: %zu distinct syscalls recorded to %s\n", rec_count_syscalls(rec), out);
+	if (min && res.interrupted_by) {
+		cli_error("record --minimize: the run was interrupted: not minimized");
+		return CP_EXIT_FAILURE;
+	}
+	if (min)
+		return record_minimize(out, minimize, res.exit_code);
 	return res.exit_code;
 }

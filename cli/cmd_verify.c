@@ -6,9 +6,9 @@
  * profile's errno). Without --profile, the profile and capabilities are the
  * ones `capprof emit --docker` and `emit --caps` make from the recording.
  * Pass: no denial, the recorded exit status and the recorded output hash.
- * --minimize drops each capability in turn and marks it required or
- * tolerated in the recording; --minimize=syscalls drops each allowed
- * syscall in turn and reports those the workload did not need.
+ * --minimize finds the capabilities (and with =syscalls the syscalls) the
+ * workload needs for the same outcome, in the environment it was recorded
+ * in (verify/minimize.c decides; this file parses and prints).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,52 +34,62 @@ static void usage(FILE *f)
 {
 	fputs("Usage: capprof verify [-i FILE] [--profile JSON] [--cap-add CAP]... [--minimize[=caps|syscalls|all]]\n"
 	      "                      [--runtime runc|crun|none] [--nnp] [--no-args] [--ignore-output] [-o FILE]\n"
-	      "                      [--sandbox | --docker IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
+	      "                      [--sandbox | --in-place | --docker IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
 	      "Re-run the recorded command (or CMD) in the recorded directory as the recorded user,\n"
 	      "enforced under the profile and capabilities and traced: report every denied syscall and\n"
-	      "whether the outcome (exit status, output) matches the recording.\n\n"
+	      "whether the outcome (exit status, output) matches the recording. It runs where the\n"
+	      "recording was made: in a container of the recorded image for record --docker, on a\n"
+	      "fresh overlay for record --sandbox, else on this host.\n\n"
 	      "  -i, --input FILE          the recording (default capprof.json)\n"
 	      "  -p, --profile JSON        the Docker seccomp profile to verify (default: the one\n"
 	      "                            'capprof emit --docker' makes from the recording)\n"
-	      "  -c, --cap-add CAP         capability to grant (default: 'capprof emit --caps')\n"
+	      "  -c, --cap-add CAP         capability to grant (default: 'capprof emit --caps'; with\n"
+	      "                            --minimize every capability the recording hit)\n"
 	      "      --runtime NAME        deriving the profile: as emit --runtime (default runc when\n"
 	      "                            its data is installed, else none)\n"
 	      "      --nnp, --no-args      deriving the profile: as emit --nnp, --no-args\n"
 	      "  -n, --no-new-privileges   set no_new_privs (default: when no set-id or file-capability\n"
 	      "                            binary ran in the recording)\n"
 	      "      --new-privileges      do not set no_new_privs\n"
-	      "      --ignore-output       do not compare the output hash with the recording's\n"
-	      "  -m, --minimize[=WHAT]     caps (the default): drop each granted capability in turn and\n"
-	      "                            mark it required or tolerated in the recording (rewritten\n"
-	      "                            atomically); syscalls: drop each allowed syscall the workload\n"
-	      "                            made in turn and report those not needed; all: both\n"
+	      "      --ignore-output       do not compare output (exit status and denials only)\n"
+	      "  -m, --minimize[=WHAT]     caps (the default): find the capabilities the workload needs\n"
+	      "                            for the same outcome (exit status, stdout, stderr, denials)\n"
+	      "                            and mark each required or tolerated in the recording\n"
+	      "                            (rewritten atomically), with what happened without it;\n"
+	      "                            syscalls: find the allowed syscalls it does not need; all:\n"
+	      "                            both. Two runs with everything granted first: output lines\n"
+	      "                            that differ between them are masked. Each trial starts\n"
+	      "                            from the same state: a fresh container (--docker\n"
+	      "                            recordings) or a fresh overlay (--sandbox recordings and,\n"
+	      "                            unless --in-place, host recordings). Progress on stderr\n"
 	      "  -o, --output FILE         write the profile verified (after --minimize=syscalls, the\n"
 	      "                            reduced one) to FILE\n"
 	      "      --sandbox             run on a fresh throw-away overlay of the host (as record\n"
-	      "                            --sandbox), so the run starts from the recorded state\n"
+	      "                            --sandbox), so every run starts from the same state\n"
+	      "      --in-place            run on this host as it is; with --minimize each trial sees\n"
+	      "                            what the ones before it left (a warning says so)\n"
 	      "      --docker IMAGE        run in a container of IMAGE: 'docker run' with exactly the\n"
 	      "                            flags 'capprof emit --docker-run' prints; compares exit\n"
 	      "                            status and output (a container shows no denials)\n"
 	      "      --docker-arg ARG      pass ARG to 'docker run' (repeat)\n"
 	      "  -h, --help                this help\n\n"
-	      "Exit status: 0 pass, 1 fail, 125 error. See docs/run-verify.md, docs/sandbox-and-docker.md.\n",
+	      "Exit status: 0 pass, 1 fail, 125 error (also when the environment the recording asks for\n"
+	      "cannot be honoured). See docs/run-verify.md, docs/sandbox-and-docker.md.\n",
 	      f);
 }
 
-/* Progress on stderr, verdicts on stdout (with the workload's output, in order). */
+/* Progress on stderr: each trial and its result as it comes. */
 static void on_event(void *ctx, const struct vfy_event *e)
 {
 	(void)ctx;
-	if (e->kind == VFY_EV_TRIAL) {
-		fprintf(stderr, "capprof: verify: trial %u of %u: without %s (%.1fs)\n", e->trial, e->ntrials, e->what,
-			(double)e->elapsed_ns / 1e9);
-		return;
-	}
-	if (e->is_syscall)
-		printf("  %-22s %s (%s)\n", e->what, e->same ? "not needed" : "needed", e->why);
+	if (e->kind == VFY_EV_TRIAL)
+		fprintf(stderr, "capprof: minimize: trial %u of %u: without %s (%.1fs elapsed)\n", e->trial, e->ntrials,
+			e->what, (double)e->elapsed_ns / 1e9);
+	else if (e->same && !strcmp(e->why, "outcome unchanged"))
+		fprintf(stderr, "capprof: minimize:   outcome unchanged\n");
 	else
-		printf("  %-18s %s (%s)\n", e->what, e->same ? "tolerated" : "required", e->why);
-	fflush(stdout);
+		fprintf(stderr, "capprof: minimize:   %s (%s)\n", e->same ? "outcome unchanged" : "outcome changed",
+			e->why);
 }
 
 static void print_denial(const struct enf_profile *prof, const struct cp_evidence *d)
@@ -87,8 +97,8 @@ static void print_denial(const struct enf_profile *prof, const struct cp_evidenc
 	const char *en = d->err ? cp_errno_name(d->err) : NULL;
 	unsigned mask = enf_profile_arg_mask(prof, d->syscall);
 
-	printf("  denied: %s (%s) pid %d exe %s args [", d->syscall, cp_arch_name(d->arch) ? cp_arch_name(d->arch) : "?",
-	       d->pid, d->exe ? d->exe : "?");
+	printf("  denied: %s (%s) pid %d exe %s args [", d->syscall,
+	       cp_arch_name(d->arch) ? cp_arch_name(d->arch) : "?", d->pid, d->exe ? d->exe : "?");
 	for (int a = 0; a < CP_NARGS; a++)
 		printf("%s%#llx", a ? ", " : "", (unsigned long long)d->args[a]);
 	printf("] -> %s\n", d->err ? (en ? en : "errno") : "killed");
@@ -194,47 +204,83 @@ static int verify_docker(const struct vfy *v, const struct dkr_opts *d, const ch
 	return pass ? CP_EXIT_OK : CP_EXIT_DIFFERS;
 }
 
-/* --minimize: verdicts printed as they come (on_event), written into the recording. */
+/* What the reference could not compare, and what it masked. */
+static void print_ref(const struct vfy_ref *ref)
+{
+	if (!ref->captured)
+		printf("  output: not compared (not captured)\n");
+	if (ref->out.why[0])
+		printf("  %s\n", ref->out.why);
+	if (ref->err.why[0])
+		printf("  %s\n", ref->err.why);
+	if (!ref->denials_seen)
+		printf("  denials: not seen in a container (exit status and output decide)\n");
+}
+
+static void print_stats(const char *what, const struct vfy_stats *st, size_t n)
+{
+	printf("verify: %s: %u trial%s for %zu, %.1fs (and 2 runs with everything granted first)\n", what, st->trials,
+	       st->trials == 1 ? "" : "s", n, (double)st->elapsed_ns / 1e9);
+}
+
+/* --minimize: verdicts printed and written into the recording. */
 static int minimize_caps(const struct vfy *v, struct cp_rec *rec, uint64_t caps, const char *input)
 {
 	struct vfy_cap_result res[CP_MAX_CAP];
+	struct vfy_stats st = { 0 };
 	char err[1024];
 	int r;
 
-	printf("verify: minimizing capabilities:\n");
-	r = vfy_minimize_caps(v, caps, res, err, sizeof(err));
+	printf("verify: minimizing capabilities (%d):\n", __builtin_popcountll(caps));
+	fflush(stdout);
+	r = vfy_minimize_caps(v, caps, res, &st, err, sizeof(err));
 	if (r < 0) {
 		cli_error("verify: %s", err);
+		vfy_cap_results_clear(res);
 		return r;
 	}
+	for (int c = 0; c < CP_MAX_CAP; c++) {
+		if (!res[c].tried)
+			continue;
+		printf("  %-18s %s (%s)\n", cp_cap_name(c), res[c].same ? "tolerated" : "required", res[c].why);
+	}
+	print_stats("capabilities", &st, (size_t)__builtin_popcountll(caps));
 	if (vfy_apply_verdicts(rec, res)) {
 		r = rec_save(rec, input);
 		if (r < 0) {
 			cli_error("%s: cannot rewrite the recording: %s", input, strerror(-r));
+			vfy_cap_results_clear(res);
 			return r;
 		}
 		printf("verify: verdicts written to %s\n", input);
 	}
+	vfy_cap_results_clear(res);
 	return 0;
 }
 
 /* --minimize=syscalls: the names found unneeded go to *drop. */
-static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof, uint64_t caps,
-			     struct vfy_names *drop)
+static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof, uint64_t caps, struct vfy_names *drop)
 {
 	cp_autofree const char **cand_v = NULL;
+	cp_autofree struct vfy_sys_result *res = NULL;
+	struct vfy_stats st = { 0 };
 	struct vfy_names cand;
 	char err[1024];
 	int r;
 
 	vfy_syscall_candidates(v->rec, prof, caps, &cand);
 	cand_v = cand.v;
+	res = cp_xcalloc(cand.n + 1, sizeof(*res));
 	printf("verify: minimizing syscalls (%zu the workload made and the profile allows):\n", cand.n);
-	r = vfy_minimize_syscalls(v, caps, &cand, drop, err, sizeof(err));
+	fflush(stdout);
+	r = vfy_minimize_syscalls(v, caps, &cand, res, drop, &st, err, sizeof(err));
 	if (r < 0) {
 		cli_error("verify: %s", err);
 		return r;
 	}
+	for (size_t i = 0; i < cand.n; i++)
+		printf("  %-22s %s (%s)\n", cand.v[i], res[i].same ? "not needed" : "needed", res[i].why);
+	print_stats("syscalls", &st, cand.n);
 	printf("verify: syscalls not needed (%zu):", drop->n);
 	for (size_t i = 0; i < drop->n; i++)
 		printf(" %s", drop->v[i]);
@@ -242,7 +288,19 @@ static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof
 	return 0;
 }
 
-enum { O_RUNTIME = 256, O_NNP_ONLY, O_NO_ARGS, O_IGNORE_OUTPUT, O_SANDBOX, O_DOCKER, O_DOCKER_ARG };
+/* Where the runs happen. */
+enum env { ENV_HOST, ENV_SANDBOX, ENV_DOCKER };
+
+enum {
+	O_RUNTIME = 256,
+	O_NNP_ONLY,
+	O_NO_ARGS,
+	O_IGNORE_OUTPUT,
+	O_SANDBOX,
+	O_DOCKER,
+	O_DOCKER_ARG,
+	O_IN_PLACE,
+};
 
 int cmd_verify(int argc, char **argv)
 {
@@ -259,6 +317,7 @@ int cmd_verify(int argc, char **argv)
 		{ "no-args", no_argument, NULL, O_NO_ARGS },
 		{ "ignore-output", no_argument, NULL, O_IGNORE_OUTPUT },
 		{ "sandbox", no_argument, NULL, O_SANDBOX },
+		{ "in-place", no_argument, NULL, O_IN_PLACE },
 		{ "docker", required_argument, NULL, O_DOCKER },
 		{ "docker-arg", required_argument, NULL, O_DOCKER_ARG },
 		{ "help", no_argument, NULL, 'h' },
@@ -273,16 +332,20 @@ int cmd_verify(int argc, char **argv)
 	struct gen_runtime *rt = NULL;
 	struct gen_policy *pol = NULL;
 	struct vfy_traced tr = { 0 };
-	struct vfy_ops ops = { .run = vfy_traced_run, .event = on_event, .ctx = &tr };
+	struct vfy_docker vd = { 0 };
+	struct vfy_ops ops = { .event = on_event };
 	struct vfy v = { .ops = &ops };
 	struct vfy_outcome o = { 0 };
 	struct vfy_trial full = { 0 };
 	struct vfy_names drop = { 0 };
+	struct vfy_ref ref = { 0 };
 	struct enf_user user = { 0 };
+	struct cp_rec view;
 	size_t ncaps = 0, len = 0;
 	uint64_t caps = 0;
 	int nnp = -1, c, r, ret = CP_EXIT_FAILURE;
-	bool min_caps = false, min_sys = false, caps_given = false, pass;
+	bool min_caps = false, min_sys = false, caps_given = false, pass, sandbox = false, in_place = false;
+	enum env env;
 	char err[1024];
 	struct cp_err gerr = { 0 };
 	struct dkr_opts dk = { 0 };
@@ -337,7 +400,10 @@ int cmd_verify(int argc, char **argv)
 			v.ignore_output = true;
 			break;
 		case O_SANDBOX:
-			tr.sandbox = true;
+			sandbox = true;
+			break;
+		case O_IN_PLACE:
+			in_place = true;
 			break;
 		case O_DOCKER:
 			dk.image = optarg;
@@ -353,7 +419,8 @@ int cmd_verify(int argc, char **argv)
 			if (optopt && strchr("ipco", optopt))
 				cli_error("verify: option \"%s\" needs an argument", argv[optind - 1]);
 			else
-				cli_error("verify: unknown option \"%s\" (try 'capprof verify --help')", argv[optind - 1]);
+				cli_error("verify: unknown option \"%s\" (try 'capprof verify --help')",
+					  argv[optind - 1]);
 			return CP_EXIT_FAILURE;
 		}
 	}
@@ -361,10 +428,12 @@ int cmd_verify(int argc, char **argv)
 		cli_error("verify: --runtime, --nnp and --no-args shape a derived profile; not with --profile");
 		return CP_EXIT_FAILURE;
 	}
-	if ((dk.ndocker_args && !dk.image) || (dk.image && (tr.sandbox || caps_given || min_caps || min_sys || output ||
-						      go.nnp_only || go.no_args || nnp >= 0))) {
-		cli_error("verify: --docker runs exactly what 'emit --docker-run' prints: not with --docker-arg alone, "
-			  "--sandbox, --cap-add, --minimize, -o, --nnp, --no-args or --[no-]new-privileges");
+	if ((sandbox + in_place + !!dk.image) > 1) {
+		cli_error("verify: --sandbox, --in-place and --docker each say where to run: give one");
+		return CP_EXIT_FAILURE;
+	}
+	if (dk.ndocker_args && !dk.image) {
+		cli_error("verify: --docker-arg without --docker");
 		return CP_EXIT_FAILURE;
 	}
 	r = rec_load(input, &rec, err, sizeof(err));
@@ -372,20 +441,52 @@ int cmd_verify(int argc, char **argv)
 		cli_error("%s: %s", input, err);
 		return CP_EXIT_FAILURE;
 	}
-	/* Start the way the recording did, unless told otherwise. */
-	if (!dk.image && !tr.sandbox && rec->env_docker_image && !caps_given && !min_caps && !min_sys && !output &&
-	    !go.nnp_only && !go.no_args && nnp < 0) {
+	/*
+	 * Where to run: where the user says, else where the recording was
+	 * made. A host recording is minimised on fresh overlays, so that each
+	 * trial starts from the same state, unless --in-place.
+	 */
+	if (dk.image) {
+		env = ENV_DOCKER;
+	} else if (sandbox) {
+		env = ENV_SANDBOX;
+	} else if (in_place) {
+		env = ENV_HOST;
+		if (rec->env_docker_image || rec->env_sandbox)
+			cli_warn("verify: --in-place: recorded %s%s, running on this host as told",
+				 rec->env_docker_image ? "in a container of " : "with --sandbox",
+				 rec->env_docker_image ? rec->env_docker_image : "");
+	} else if (rec->env_docker_image) {
+		env = ENV_DOCKER;
 		dk.image = rec->env_docker_image;
 		dargs = cp_xreallocarray(dargs, rec->env_ndocker_args + 1, sizeof(char *));
 		for (size_t i = 0; i < rec->env_ndocker_args; i++)
 			dargs[i] = rec->env_docker_args[i];
 		dk.ndocker_args = rec->env_ndocker_args;
-		printf("verify: recorded in a container of %s: verifying with --docker %s\n", dk.image, dk.image);
-	} else if (!dk.image && !tr.sandbox && rec->env_sandbox) {
-		tr.sandbox = true;
-		printf("verify: recorded with --sandbox: verifying on a fresh sandbox too\n");
+		printf("verify: recorded in a container of %s: verifying in %s of %s\n", dk.image,
+		       min_caps || min_sys ? "a fresh container per trial" : "a container", dk.image);
+	} else if (rec->env_sandbox) {
+		env = ENV_SANDBOX;
+		printf("verify: recorded with --sandbox: verifying on a fresh sandbox%s too\n",
+		       min_caps || min_sys ? " per trial" : "");
+	} else if (min_caps || min_sys) {
+		env = ENV_SANDBOX;
+		printf("verify: minimizing on a fresh overlay of this host per trial (--in-place to run on the host "
+		       "as it is)\n");
+	} else {
+		env = ENV_HOST;
 	}
-	if (dk.image) {
+	if (env == ENV_HOST && (min_caps || min_sys))
+		cli_warn("verify: --in-place: each trial sees the state the ones before it left; verdicts may "
+			 "reflect that state rather than the capability");
+	if (env == ENV_DOCKER && (go.nnp_only || go.no_args || nnp >= 0)) {
+		cli_error("verify: runs in a container of %s: --nnp, --no-args and --[no-]new-privileges cannot be "
+			  "honoured there (the flags are those of 'emit --docker-run'); give --sandbox or --in-place "
+			  "to run on this host instead",
+			  dk.image);
+		return CP_EXIT_FAILURE;
+	}
+	if (env == ENV_DOCKER && !min_caps && !min_sys && !caps_given && !output) {
 		dk.docker_args = dargs;
 		dk.argv = optind < argc ? argv + optind : rec->argv;
 		v.rec = rec;
@@ -399,20 +500,38 @@ int cmd_verify(int argc, char **argv)
 		}
 	} else {
 		/* As `capprof emit --docker [--runtime R] [--nnp] [--no-args]` would. */
-		r = runtime && !strcmp(runtime, "none") ? 0 : gen_runtime_load(runtime ? runtime : "runc", &rt, &gerr);
-		if (r == -ENOENT && !runtime) {
+		const char *rname = runtime;
+
+		if (!rname && env == ENV_DOCKER) {
+			rname = "runc";
+			for (size_t i = 0; i < dk.ndocker_args; i++) {
+				if (!strncmp(dargs[i], "--runtime=", 10))
+					rname = dargs[i] + 10;
+				else if (!strcmp(dargs[i], "--runtime") && i + 1 < dk.ndocker_args)
+					rname = dargs[i + 1];
+			}
+		}
+		r = rname && !strcmp(rname, "none") ? 0 :
+						      gen_runtime_load(rname ? rname : "runc", &rt, &gerr);
+		if (r == -ENOENT && !rname) {
 			printf("verify: runtime-runc.json not found: deriving the profile as 'emit --runtime none' "
 			       "(the runtime's own calls do not run here)\n");
 		} else if (r < 0) {
-			cli_error("verify: --runtime %s: %s", runtime, cp_err_str(&gerr));
+			cli_error("verify: --runtime %s: %s", rname, cp_err_str(&gerr));
 			return CP_EXIT_FAILURE;
 		}
 		go.runtime = rt;
-		gen_policy_build(rec, &go, &pol);
+		/* Minimising starts from everything hit; plain verify checks what emit gives. */
+		if (min_caps || min_sys)
+			view = *rec;
+		else
+			gen_least_view(rec, &view);
+		gen_policy_build(&view, &go, &pol);
 		text = gen_docker_json(pol);
 		len = strlen(text);
-		printf("verify: profile derived from %s as 'capprof emit --docker --runtime %s%s%s'\n", input,
-		       rt ? rt->name : "none", go.nnp_only ? " --nnp" : "", go.no_args ? " --no-args" : "");
+		printf("verify: profile derived from %s as 'capprof emit --docker --runtime %s%s%s%s'\n", input,
+		       rt ? rt->name : "none", go.nnp_only ? " --nnp" : "", go.no_args ? " --no-args" : "",
+		       min_caps || min_sys ? " --keep-tolerated" : "");
 	}
 	r = enf_profile_parse(text, len, &prof, err, sizeof(err));
 	if (r < 0) {
@@ -426,10 +545,15 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		/* As `capprof emit --caps` would. */
+		/* As `capprof emit --caps` would (with --minimize: every capability hit). */
 		const char *names[CP_MAX_CAP];
-		size_t n = gen_caps(rec, names);
+		size_t n;
 
+		if (min_caps || min_sys)
+			view = *rec;
+		else
+			gen_least_view(rec, &view);
+		n = gen_caps(&view, names);
 		for (size_t k = 0; k < n; k++)
 			caps |= 1ull << cp_cap_parse(names[k]);
 	}
@@ -465,52 +589,91 @@ int cmd_verify(int argc, char **argv)
 		abs_output = cp_xasprintf("%s/%s", cwd, output);
 		output = abs_output;
 	}
-	if (rec->cwd && chdir(rec->cwd) < 0) {
-		cli_error("%s: recorded directory %s: %s", input, rec->cwd, strerror(errno));
-		goto out;
-	}
-	r = trace_resolve_command(tr.argv[0], &path);
-	if (r < 0) {
-		cli_error("%s: %s", tr.argv[0], r == -ENOENT ? "command not found" : strerror(-r));
-		goto out;
-	}
-	/* Same user as the recording. */
-	if (rec->uid != geteuid()) {
-		cp_autofree char *spec = cp_xasprintf("%u:%u", rec->uid, rec->gid);
-
-		if (enf_user_parse(spec, &user, err, sizeof(err)) < 0) {
-			cli_error("verify: recorded user: %s", err);
+	v.rec = rec;
+	if (env == ENV_DOCKER) {
+		vd.rec = rec;
+		vd.image = dk.image;
+		vd.docker_args = dargs;
+		vd.ndocker_args = dk.ndocker_args;
+		vd.argv = tr.argv;
+		vd.profile_text = profile ? text : NULL;
+		vd.runtime = rt;
+		ops.run = vfy_docker_run;
+		ops.ctx = &vd;
+	} else {
+		if (rec->cwd && chdir(rec->cwd) < 0) {
+			cli_error("%s: recorded directory %s: %s", input, rec->cwd, strerror(errno));
 			goto out;
 		}
+		r = trace_resolve_command(tr.argv[0], &path);
+		if (r < 0) {
+			cli_error("%s: %s", tr.argv[0], r == -ENOENT ? "command not found" : strerror(-r));
+			goto out;
+		}
+		/* Same user as the recording. */
+		if (rec->uid != geteuid()) {
+			cp_autofree char *spec = cp_xasprintf("%u:%u", rec->uid, rec->gid);
+
+			if (enf_user_parse(spec, &user, err, sizeof(err)) < 0) {
+				cli_error("verify: recorded user: %s", err);
+				goto out;
+			}
+		}
+		tr.text = text;
+		tr.len = len;
+		tr.path = path;
+		tr.user = &user;
+		tr.nnp = nnp >= 0 ? nnp : gen_nnp_ok(rec);
+		tr.sandbox = env == ENV_SANDBOX;
+		ops.run = vfy_traced_run;
+		ops.ctx = &tr;
+		ops.can_add = true;
 	}
-	v.rec = rec;
-	tr.text = text;
-	tr.len = len;
-	tr.path = path;
-	tr.user = &user;
-	tr.nnp = nnp >= 0 ? nnp : gen_nnp_ok(rec);
 
 	full.caps = caps;
-	r = vfy_traced_run(&tr, &full, &o, err, sizeof(err));
+	/* Minimising: the output is captured (and compared line by line), not shown. */
+	full.capture = min_caps || min_sys || env == ENV_DOCKER;
+	r = ops.run(ops.ctx, &full, &o, err, sizeof(err));
 	if (r < 0) {
 		cli_error("verify: %s", err);
 		goto out;
 	}
 	pass = vfy_same_outcome(&v, &o, &full);
-	printf("verify: %s: exit status %d (recorded %d), %zu denial%s\n", pass ? "PASS" : "FAIL", o.exit_code,
-	       rec->exit_code, o.rec->ndenied, o.rec->ndenied == 1 ? "" : "s");
+	if (env == ENV_DOCKER)
+		printf("verify: %s: exit status %d (recorded %d) in a container of %s\n", pass ? "PASS" : "FAIL",
+		       o.exit_code, rec->exit_code, dk.image);
+	else
+		printf("verify: %s: exit status %d (recorded %d), %zu denial%s\n", pass ? "PASS" : "FAIL", o.exit_code,
+		       rec->exit_code, o.rec->ndenied, o.rec->ndenied == 1 ? "" : "s");
 	print_output(&v, o.rec);
 	print_denials(prof, o.rec);
 	print_missing_caps(rec, caps, pass);
 	ret = pass ? CP_EXIT_OK : CP_EXIT_DIFFERS;
-	if ((min_caps || min_sys) && !pass) {
-		printf("verify: --minimize skipped: the profile and capabilities do not pass\n");
-	} else {
+	if (min_caps || min_sys) {
+		/*
+		 * The reference is this run and a second one with everything
+		 * granted; output that differs from the recording's does not
+		 * stop minimisation (the recording's stdout may have been
+		 * captured another way), a different exit status or a denial does.
+		 */
+		if (o.exit_code != rec->exit_code || vfy_hard_denials(o.rec, &full, NULL)) {
+			printf("verify: --minimize skipped: the profile and capabilities do not pass\n");
+			goto write;
+		}
+		r = vfy_baseline(&v, &full, &o, &ref, err, sizeof(err));
+		if (r < 0) {
+			cli_error("verify: --minimize: %s", err);
+			ret = CP_EXIT_FAILURE;
+			goto out;
+		}
+		v.ref = &ref;
+		print_ref(&ref);
 		if (min_caps && minimize_caps(&v, rec, caps, abs_input) < 0)
 			ret = CP_EXIT_FAILURE;
 		if (ret != CP_EXIT_FAILURE && min_sys && minimize_syscalls(&v, prof, caps, &drop) < 0)
 			ret = CP_EXIT_FAILURE;
 	}
+write:
 	if (output && ret != CP_EXIT_FAILURE) {
 		cp_autofree char *reduced = NULL;
 
@@ -531,6 +694,8 @@ int cmd_verify(int argc, char **argv)
 	}
 out:
 	vfy_outcome_clear(&o);
+	vfy_ref_clear(&ref);
+	vfy_docker_cleanup(&vd);
 	free(drop.v);
 	enf_user_free(&user);
 	gen_policy_free(pol);

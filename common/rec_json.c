@@ -83,6 +83,8 @@ static cJSON *sys_json(const char *name, const struct cp_sys *s)
 	cJSON *first = cJSON_CreateObject();
 
 	add_u64(o, "count", s->count);
+	if (s->inherited)
+		cJSON_AddTrueToObject(o, "inherited");
 	cJSON_AddNumberToObject(first, "pid", s->first_pid);
 	cJSON_AddStringToObject(first, "exe", s->first_exe ? s->first_exe : "");
 	cJSON_AddItemToObject(first, "args", args_json(s->first_args));
@@ -139,6 +141,8 @@ char *rec_to_json(const struct cp_rec *rec)
 	cJSON_AddStringToObject(root, "kernel", rec->kernel ? rec->kernel : "");
 	cJSON_AddStringToObject(root, "machine", rec->machine ? rec->machine : "");
 	cJSON_AddBoolToObject(root, "capabilities_traced", rec->caps_traced);
+	if (rec->baseline)
+		cJSON_AddStringToObject(root, "baseline", rec->baseline);
 	if (rec->env_sandbox || rec->env_docker_image) {
 		o = cJSON_AddObjectToObject(root, "environment");
 		if (rec->env_sandbox)
@@ -224,6 +228,16 @@ char *rec_to_json(const struct cp_rec *rec)
 
 			add_u64(co, "hits", u->hits);
 			cJSON_AddStringToObject(co, "verdict", verdict_names[u->verdict]);
+			if (u->inherited)
+				cJSON_AddTrueToObject(co, "inherited");
+			if (u->without)
+				cJSON_AddStringToObject(co, "without", u->without);
+			if (u->ntrade) {
+				cJSON *ta = cJSON_AddArrayToObject(co, "needs_syscalls");
+
+				for (size_t i = 0; i < u->ntrade; i++)
+					cJSON_AddItemToArray(ta, cJSON_CreateString(u->trade[i]));
+			}
 			cJSON_AddItemToObject(co, "evidence", evidence_json(&u->ev));
 			cJSON_AddItemToObject(caps, names[k], co);
 		}
@@ -231,6 +245,19 @@ char *rec_to_json(const struct cp_rec *rec)
 	o = cJSON_AddArrayToObject(root, "denied");
 	for (size_t i = 0; i < rec->ndenied; i++)
 		cJSON_AddItemToArray(o, evidence_json(&rec->denied[i]));
+	for (int k = 0; k < CP_UNSEEN_MAX; k++) {
+		cJSON *u;
+
+		if (!rec->unseen[k].hits)
+			continue;
+		o = cJSON_GetObjectItemCaseSensitive(root, "unseen");
+		if (!o)
+			o = cJSON_AddObjectToObject(root, "unseen");
+		u = cJSON_AddObjectToObject(o, rec_unseen_name(k));
+		add_u64(u, "hits", rec->unseen[k].hits);
+		cJSON_AddStringToObject(u, "why", rec_unseen_why(k));
+		cJSON_AddItemToObject(u, "evidence", evidence_json(&rec->unseen[k].ev));
+	}
 	if (rec->intra_ptrace.hits) {
 		o = cJSON_AddObjectToObject(root, "intra_workload_ptrace");
 		add_u64(o, "hits", rec->intra_ptrace.hits);
@@ -371,7 +398,7 @@ static int parse_evidence(const cJSON *j, struct cp_evidence *ev, struct perr *e
 static int parse_sys(struct cp_arch *a, const char *archname, const cJSON *so, struct perr *e)
 {
 	const char *name = so->string;
-	const cJSON *count, *first, *args;
+	const cJSON *count, *first, *args, *inh;
 	struct cp_sys *s;
 	char where[160];
 	int nr;
@@ -383,12 +410,17 @@ static int parse_sys(struct cp_arch *a, const char *archname, const cJSON *so, s
 	if (!cJSON_IsObject(so))
 		return fail(e, "%s: expected an object", where);
 	s = rec_sys(a, (uint32_t)nr);
-	if (s->count)
+	if (rec_sys_needed(s))
 		return fail(e, "%s: listed twice", where);
 	count = cJSON_GetObjectItemCaseSensitive(so, "count");
 	if (!count || get_u64(count, &s->count) < 0)
 		return fail(e, "%s.count: expected a non-negative integer", where);
-	if (!s->count)
+	inh = cJSON_GetObjectItemCaseSensitive(so, "inherited");
+	if (inh && !cJSON_IsBool(inh))
+		return fail(e, "%s.inherited: expected true or false", where);
+	s->inherited = cJSON_IsTrue(inh);
+	/* Only an inherited call may have been seen 0 times. */
+	if (!s->count && !s->inherited)
 		s->count = 1;
 	first = cJSON_GetObjectItemCaseSensitive(so, "first");
 	if (first) {
@@ -490,6 +522,7 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 	OPTSTR(kernel, "kernel");
 	OPTSTR(machine, "machine");
 	OPTSTR(incomplete_reason, "incomplete_reason");
+	OPTSTR(baseline, "baseline");
 #undef OPTSTR
 	j = cJSON_GetObjectItemCaseSensitive(root, "duration_ms");
 	if (j && get_u64(j, &rec->duration_ms) < 0)
@@ -651,6 +684,10 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 			return fail(e, "%s.hits: expected a non-negative integer", where);
 		if (!u->hits)
 			u->hits = 1;
+		h = cJSON_GetObjectItemCaseSensitive(it, "inherited");
+		if (h && !cJSON_IsBool(h))
+			return fail(e, "%s.inherited: expected true or false", where);
+		u->inherited = cJSON_IsTrue(h);
 		vd = opt_string(it, "verdict", &bad);
 		if (bad)
 			return fail(e, "%s.verdict: expected a string", where);
@@ -665,6 +702,26 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 				return fail(e, "%s.verdict: expected hit, required or tolerated", where);
 			u->verdict = (enum cp_verdict)k;
 		}
+		vd = opt_string(it, "without", &bad);
+		if (bad)
+			return fail(e, "%s.without: expected a string", where);
+		if (vd)
+			u->without = cp_xstrdup(vd);
+		h = cJSON_GetObjectItemCaseSensitive(it, "needs_syscalls");
+		if (h) {
+			const cJSON *t;
+
+			if (!cJSON_IsArray(h))
+				return fail(e, "%s.needs_syscalls: expected an array", where);
+			u->trade = cp_xcalloc((size_t)cJSON_GetArraySize(h) + 1, sizeof(char *));
+			cJSON_ArrayForEach(t, h)
+			{
+				if (!cJSON_IsString(t) || !t->valuestring[0] || strlen(t->valuestring) > 64)
+					return fail(e, "%s.needs_syscalls[%zu]: expected a syscall name", where,
+						    u->ntrade);
+				u->trade[u->ntrade++] = cp_xstrdup(t->valuestring);
+			}
+		}
 		h = cJSON_GetObjectItemCaseSensitive(it, "evidence");
 		if (h) {
 			char w2[112];
@@ -675,6 +732,29 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 		}
 	}
 
+	j = cJSON_GetObjectItemCaseSensitive(root, "unseen");
+	if (j) {
+		if (!cJSON_IsObject(j))
+			return fail(e, "unseen: expected an object");
+		cJSON_ArrayForEach(it, j)
+		{
+			const cJSON *h = cJSON_GetObjectItemCaseSensitive(it, "hits");
+			const cJSON *ev = cJSON_GetObjectItemCaseSensitive(it, "evidence");
+			char w[96];
+			int k;
+
+			for (k = 0; k < CP_UNSEEN_MAX && strcmp(it->string, rec_unseen_name(k)); k++)
+				;
+			if (k == CP_UNSEEN_MAX)
+				continue; /* a kind a newer capprof knows */
+			snprintf(w, sizeof(w), "unseen.%s", rec_unseen_name(k));
+			if (!cJSON_IsObject(it) || !h || get_u64(h, &rec->unseen[k].hits) < 0 || !ev)
+				return fail(e, "%s: expected {\"hits\": n, \"why\": text, \"evidence\": {...}}", w);
+			strncat(w, ".evidence", sizeof(w) - strlen(w) - 1);
+			if (parse_evidence(ev, &rec->unseen[k].ev, e, w) < 0)
+				return -EINVAL;
+		}
+	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "intra_workload_ptrace");
 	if (j) {
 		const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "hits");

@@ -85,6 +85,7 @@ void rec_free(struct cp_rec *rec)
 	free(rec->kernel);
 	free(rec->machine);
 	free(rec->incomplete_reason);
+	free(rec->baseline);
 	free(rec->output_sha256);
 	free(rec->output_method);
 	free(rec->env_docker_image);
@@ -102,9 +103,13 @@ void rec_free(struct cp_rec *rec)
 		free(rec->exes[i].file_caps);
 	}
 	free(rec->exes);
-	for (int c = 0; c < CP_MAX_CAP; c++)
+	for (int c = 0; c < CP_MAX_CAP; c++) {
 		rec_evidence_clear(&rec->caps[c].ev);
+		rec_capuse_clear_verdict(&rec->caps[c]);
+	}
 	rec_evidence_clear(&rec->intra_ptrace.ev);
+	for (int k = 0; k < CP_UNSEEN_MAX; k++)
+		rec_evidence_clear(&rec->unseen[k].ev);
 	for (size_t i = 0; i < rec->ndenied; i++)
 		rec_evidence_clear(&rec->denied[i]);
 	free(rec->denied);
@@ -269,6 +274,7 @@ static void merge_sys(struct cp_sys *d, const struct cp_sys *s)
 		d->first_ip = s->first_ip;
 	}
 	d->count += s->count;
+	d->inherited |= s->inherited;
 	for (int i = 0; i < CP_NARGS; i++) {
 		for (uint32_t k = 0; k < s->vals[i].n; k++)
 			rec_valset_add(&d->vals[i], s->vals[i].v[k]);
@@ -310,16 +316,31 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 			continue;
 		if (!dc->hits)
 			rec_evidence_copy(&dc->ev, &sc->ev);
+		/* observed anywhere is observed */
+		dc->inherited = dc->hits ? dc->inherited && sc->inherited : sc->inherited;
 		/* required anywhere wins over tolerated elsewhere */
 		if (sc->verdict == CP_VERDICT_REQUIRED || !dc->hits)
 			dc->verdict = sc->verdict;
 		else if (dc->verdict != sc->verdict && dc->verdict != CP_VERDICT_REQUIRED)
 			dc->verdict = CP_VERDICT_HIT;
+		if (!dc->without && sc->without)
+			dc->without = cp_xstrdup(sc->without);
+		if (!dc->ntrade && dc->verdict == CP_VERDICT_TOLERATED && sc->ntrade) {
+			dc->trade = cp_xcalloc(sc->ntrade + 1, sizeof(char *));
+			for (size_t i = 0; i < sc->ntrade; i++)
+				dc->trade[i] = cp_xstrdup(sc->trade[i]);
+			dc->ntrade = sc->ntrade;
+		}
 		dc->hits += sc->hits;
 	}
 	if (src->intra_ptrace.hits && !dst->intra_ptrace.hits)
 		rec_evidence_copy(&dst->intra_ptrace.ev, &src->intra_ptrace.ev);
 	dst->intra_ptrace.hits += src->intra_ptrace.hits;
+	for (int k = 0; k < CP_UNSEEN_MAX; k++) {
+		if (src->unseen[k].hits && !dst->unseen[k].hits)
+			rec_evidence_copy(&dst->unseen[k].ev, &src->unseen[k].ev);
+		dst->unseen[k].hits += src->unseen[k].hits;
+	}
 	for (size_t i = 0; i < src->ndenied; i++)
 		rec_add_denied(dst, &src->denied[i]);
 	if (!dst->env_docker_image && src->env_docker_image) {
@@ -330,6 +351,43 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 		dst->env_ndocker_args = src->env_ndocker_args;
 	}
 	dst->env_sandbox |= src->env_sandbox;
+	if (!dst->baseline && src->baseline)
+		dst->baseline = cp_xstrdup(src->baseline);
 	dst->caps_traced |= src->caps_traced;
 	dst->complete &= src->complete;
+}
+
+static const char *const unseen_text[CP_UNSEEN_MAX][2] = {
+	[CP_UNSEEN_IO_URING] = { "io_uring",
+				 "the workload set up io_uring: file and network operations submitted through the "
+				 "ring are not syscalls, so neither this recording nor any seccomp filter sees or "
+				 "stops them" },
+	[CP_UNSEEN_TRACER] = { "tracer",
+			       "the workload tried to trace a process (ptrace attach, seize or traceme): a process "
+			       "has one tracer and capprof is it, so the attempt failed with EPERM under capprof "
+			       "(a tracer such as strace cannot run under record)" },
+	[CP_UNSEEN_SECCOMP] = { "seccomp_filter",
+				"the workload loaded a seccomp filter of its own: calls that filter denies or kills "
+				"never reach capprof and are missing from this recording" },
+};
+
+const char *rec_unseen_name(int kind)
+{
+	return kind >= 0 && kind < CP_UNSEEN_MAX ? unseen_text[kind][0] : NULL;
+}
+
+const char *rec_unseen_why(int kind)
+{
+	return kind >= 0 && kind < CP_UNSEEN_MAX ? unseen_text[kind][1] : NULL;
+}
+
+void rec_capuse_clear_verdict(struct cp_capuse *u)
+{
+	free(u->without);
+	u->without = NULL;
+	for (size_t i = 0; i < u->ntrade; i++)
+		free(u->trade[i]);
+	free(u->trade);
+	u->trade = NULL;
+	u->ntrade = 0;
 }

@@ -35,6 +35,12 @@ struct cp_sys {
 	uint64_t first_args[CP_NARGS];
 	uint64_t first_ip; /* instruction pointer of the first call, 0 if unknown */
 	struct cp_valset vals[CP_NARGS]; /* only for arguments in the arg table */
+	/*
+	 * record --baseline: the baseline allowed this call (or these argument
+	 * values) in the kernel, so calls to it may have gone unseen; count
+	 * and first are only what was traced, vals include the baseline's.
+	 */
+	bool inherited;
 };
 
 struct cp_arch {
@@ -64,6 +70,16 @@ struct cp_capuse {
 	uint64_t hits; /* 0: capability not used */
 	enum cp_verdict verdict;
 	struct cp_evidence ev; /* first evidence */
+	bool inherited; /* record --baseline: granted from the start as the baseline was, not re-proven */
+	/*
+	 * verify --minimize: what happened in the trial without it ("outcome
+	 * unchanged", "exit 100, reference 0", "stderr line 2 differs: ..."),
+	 * and the syscalls a tolerated capability's other path needs (the
+	 * profile then allows them instead: "needs gettid as well").
+	 */
+	char *without;
+	char **trade;
+	size_t ntrade;
 };
 
 struct cp_exe {
@@ -73,6 +89,14 @@ struct cp_exe {
 	bool setuid, setgid;
 	char *file_caps; /* text form, or NULL */
 	uint64_t count;
+};
+
+/* Things a workload did that hide part of its behaviour from the recording. */
+enum cp_unseen_kind {
+	CP_UNSEEN_IO_URING, /* io_uring_setup: operations through the ring are not syscalls */
+	CP_UNSEEN_TRACER, /* ptrace attach/seize/traceme: a process has one tracer, capprof */
+	CP_UNSEEN_SECCOMP, /* its own seccomp filter: calls it denies never reach capprof */
+	CP_UNSEEN_MAX,
 };
 
 struct cp_rec {
@@ -101,6 +125,8 @@ struct cp_rec {
 	char **env_docker_args; /* its --docker-arg values */
 	size_t env_ndocker_args;
 
+	char *baseline; /* record --baseline FILE: the file as given, or NULL */
+
 	struct cp_arch arch[CP_MAX_ARCH];
 	size_t narch;
 
@@ -118,7 +144,15 @@ struct cp_rec {
 	 * not a capability the workload needs (tracer/capeng.c).
 	 */
 	struct cp_capuse intra_ptrace;
+
+	/* What the recording could not see, and why (rec_unseen_name/why): hits and first evidence. */
+	struct cp_capuse unseen[CP_UNSEEN_MAX];
 };
+
+/* "io_uring", "tracer", "seccomp_filter"; NULL past the end. */
+const char *rec_unseen_name(int kind);
+/* One sentence: what capprof and the profile cannot see because of it. */
+const char *rec_unseen_why(int kind);
 
 /* Which argument values are recorded, per syscall name. */
 struct cp_argspec {
@@ -155,6 +189,8 @@ struct cp_exe *rec_exe(struct cp_rec *rec, const char *path);
 void rec_evidence_copy(struct cp_evidence *dst, const struct cp_evidence *src);
 void rec_evidence_clear(struct cp_evidence *ev);
 void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev);
+/* Forget a capability's minimisation result (without, trade). */
+void rec_capuse_clear_verdict(struct cp_capuse *u);
 
 /* Union of src into dst: syscalls, values, executables, capabilities. */
 void rec_merge(struct cp_rec *dst, const struct cp_rec *src);
@@ -167,6 +203,12 @@ struct cp_named_sys {
 
 /* The syscalls of a with a name, sorted by name, in *out (free it). Returns how many. */
 size_t rec_sorted_syscalls(const struct cp_arch *a, struct cp_named_sys **out);
+
+/* A syscall is needed: called in the run, or inherited from a baseline (count 0 is a profile's ENOSYS entry). */
+static inline bool rec_sys_needed(const struct cp_sys *s)
+{
+	return s && (s->count || s->inherited);
+}
 
 /* Number of distinct syscalls over all architectures. */
 size_t rec_count_syscalls(const struct cp_rec *rec);

@@ -55,8 +55,8 @@ static size_t beyond(struct cp_buf *out, char sign, const struct cp_rec *a, cons
 			const struct cp_sys *bs = ba->sys[v[k].nr];
 			const struct cp_sys *as = aa ? rec_sys_get(aa, v[k].nr) : NULL;
 
-			/* a profile's ENOSYS entry (count 0) grants nothing to drop */
-			if (!bs->count)
+			/* a profile's ENOSYS entry (count 0) grants nothing to drop; an inherited one does */
+			if (!rec_sys_needed(bs))
 				continue;
 			if (!as) {
 				cp_buf_printf(out, "%c syscall %s %s\n", sign, an, v[k].name);
@@ -64,7 +64,7 @@ static size_t beyond(struct cp_buf *out, char sign, const struct cp_rec *a, cons
 				continue;
 			}
 			/* a recording's call is satisfied by an ENOSYS fallback, a profile's allow is not */
-			if (!as->count && b_profile) {
+			if (!rec_sys_needed(as) && b_profile) {
 				cp_buf_printf(out, "%c syscall %s %s (was failed with ENOSYS)\n", sign, an, v[k].name);
 				lines++;
 				continue;
@@ -127,6 +127,11 @@ char *gen_diff(const struct gen_diff_side *old, const struct gen_diff_side *new_
 	else
 		cp_buf_printf(&out, "# capabilities not compared: %s is a seccomp profile\n",
 			      old->is_profile ? "OLD" : "NEW");
+	/* Inherited entries count as needed on both sides: a "+" is never lost, a "-" may be. */
+	if (new_->rec->baseline)
+		cp_buf_printf(&out, "# NEW was recorded against baseline %s: what it inherited was not observed, so "
+				    "\"no longer needed\" may miss some\n",
+			      new_->rec->baseline);
 	cp_buf_printf(&out, "# NEW needs %zu privilege%s OLD did not grant; %zu no longer needed\n", added,
 		      added == 1 ? "" : "s", dropped);
 	*more = added > 0;

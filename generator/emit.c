@@ -140,11 +140,28 @@ static char *emit_k8s(const struct cp_rec *rec, const struct gen_opts *o)
 	return b.data;
 }
 
+void gen_least_view(const struct cp_rec *rec, struct cp_rec *view)
+{
+	*view = *rec;
+	for (int c = 0; c < CP_MAX_CAP; c++)
+		if (view->caps[c].verdict == CP_VERDICT_TOLERATED)
+			view->caps[c].hits = 0;
+}
+
 int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, struct cp_err *err)
 {
 	struct gen_policy *p = NULL;
 	struct gen_opts so = *o;
+	struct cp_rec view;
 
+	/*
+	 * Least privilege: a capability verify --minimize found tolerated is
+	 * not granted. A shallow view of the recording (renderers only read).
+	 */
+	if (!o->keep_tolerated && o->format != GEN_SUMMARY) {
+		gen_least_view(rec, &view);
+		rec = &view;
+	}
 	switch (o->format) {
 	case GEN_CAPS:
 		*out = emit_caps(rec);

@@ -26,8 +26,9 @@ static void sys_detail(struct cp_buf *b, uint32_t arch, const char *name, const 
 	const struct cp_argspec *spec = rec_argspec(name);
 	char sym[256];
 
-	cp_buf_printf(b, "syscall %s (%s): %llu call%s\n", name, cp_arch_name(arch), (unsigned long long)s->count,
-		      s->count == 1 ? "" : "s");
+	cp_buf_printf(b, "syscall %s (%s): %llu call%s%s\n", name, cp_arch_name(arch), (unsigned long long)s->count,
+		      s->count == 1 ? "" : "s",
+		      s->inherited ? " traced; inherited from the baseline (allowed unseen while recording)" : "");
 	cp_buf_printf(b, "  first call: pid %d, %s", s->first_pid, s->first_exe && *s->first_exe ? s->first_exe : "?");
 	if (s->first_ip) {
 		cp_buf_printf(b, ", at 0x%llx", (unsigned long long)s->first_ip);
@@ -60,8 +61,9 @@ static void cap_detail(struct cp_buf *b, const char *cap, const struct cp_capuse
 	const struct cp_evidence *ev = &u->ev;
 	const char *en = cp_errno_name(ev->err);
 
-	cp_buf_printf(b, "capability %s: %s, %llu hit%s\n", cap, verdicts[u->verdict], (unsigned long long)u->hits,
-		      u->hits == 1 ? "" : "s");
+	cp_buf_printf(b, "capability %s: %s, %llu hit%s%s\n", cap, verdicts[u->verdict], (unsigned long long)u->hits,
+		      u->hits == 1 ? "" : "s",
+		      u->inherited ? " (inherited from the baseline: granted from the start, not re-proven)" : "");
 	cp_buf_printf(b, "  fixed: %s(", ev->syscall ? ev->syscall : "?");
 	if (ev->path)
 		gen_yaml_str(b, ev->path);
@@ -71,6 +73,7 @@ static void cap_detail(struct cp_buf *b, const char *cap, const struct cp_capuse
 	if (ev->arch && cp_arch_name(ev->arch))
 		cp_buf_printf(b, " (%s)", cp_arch_name(ev->arch));
 	cp_buf_puts(b, "\n");
+	gen_cap_verdict_text(b, cp_cap_parse(cap), u, "  ");
 }
 
 static void explain_all(struct cp_buf *b, const struct cp_rec *rec)
@@ -90,7 +93,7 @@ static void explain_all(struct cp_buf *b, const struct cp_rec *rec)
 				      cp_arch_name(a->token), (unsigned long long)s->count, s->first_pid,
 				      s->first_exe && *s->first_exe ? s->first_exe : "?");
 			args_text(b, s->first_args);
-			cp_buf_puts(b, ")\n");
+			cp_buf_puts(b, s->inherited ? ") inherited from the baseline\n" : ")\n");
 		}
 		free(v);
 	}
@@ -102,8 +105,9 @@ static void explain_all(struct cp_buf *b, const struct cp_rec *rec)
 			      u->ev.syscall ? u->ev.syscall : "?");
 		if (u->ev.path)
 			gen_yaml_str(b, u->ev.path);
-		cp_buf_printf(b, ") failed with %s without it, by pid %d %s\n", en ? en : "an error", u->ev.pid,
-			      u->ev.exe && *u->ev.exe ? u->ev.exe : "?");
+		cp_buf_printf(b, ") failed with %s without it, by pid %d %s%s\n", en ? en : "an error", u->ev.pid,
+			      u->ev.exe && *u->ev.exe ? u->ev.exe : "?", u->inherited ? " (inherited from the baseline)" : "");
+		gen_cap_verdict_text(b, cp_cap_parse(caps[i]), u, "    ");
 	}
 }
 

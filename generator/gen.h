@@ -51,6 +51,14 @@ struct gen_opts {
 	const char *docker_default; /* text of Docker's default profile, for --summary; NULL if absent */
 	const char *docker_default_path;
 	/*
+	 * Grant capabilities verify --minimize found tolerated too (emit
+	 * --keep-tolerated). By default every format but --summary grants
+	 * only required ones and those without a verdict, and the seccomp
+	 * formats allow the syscalls a tolerated capability's other path
+	 * needs (cp_capuse.trade).
+	 */
+	bool keep_tolerated;
+	/*
 	 * --arch: target architecture families (main SCMP_ARCH_* tokens, see
 	 * generator/archmap.c); 0 targets keeps the recorded architectures.
 	 */
@@ -184,6 +192,13 @@ int gen_runtime_load(const char *name, struct gen_runtime **out, struct cp_err *
 int gen_runtime_load_either(struct gen_runtime **out, struct cp_err *err);
 void gen_runtime_free(struct gen_runtime *rt);
 
+/*
+ * The recording as least privilege sees it: a shallow copy (read it, never
+ * free it) whose tolerated capabilities have no hits, so they are not
+ * granted and their trades are allowed instead.
+ */
+void gen_least_view(const struct cp_rec *rec, struct cp_rec *view);
+
 /* Render a recording in o->format. Returns 0 and malloc'd text, or -errno with err. */
 int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, struct cp_err *err);
 
@@ -223,6 +238,17 @@ int gen_symbolize(const char *path, uint64_t ip, char *buf, size_t len);
 int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, struct cp_err *err);
 /* Load a recording or a Docker seccomp profile (told apart by "defaultAction"). */
 int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, struct cp_err *err);
+
+/* Where an unprivileged setting can replace a capability. */
+struct gen_cap_alt {
+	const char *what; /* in words */
+	const char *sysctl, *value; /* a namespaced sysctl that does it, or NULL */
+};
+/* True and *alt when cap (given its evidence) has an unprivileged alternative. */
+bool gen_cap_alternative(int cap, const struct cp_evidence *ev, struct gen_cap_alt *alt);
+struct cp_buf;
+/* verify --minimize's findings for a capability and its alternative, one item a line after indent. */
+void gen_cap_verdict_text(struct cp_buf *b, int cap, const struct cp_capuse *u, const char *indent);
 
 /* Shared text helpers. */
 struct cp_buf;

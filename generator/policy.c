@@ -481,6 +481,30 @@ int gen_policy_build(const struct cp_rec *rec, const struct gen_opts *o, struct 
 		}
 	}
 
+	/*
+	 * A capability verify --minimize found tolerated only with some more
+	 * syscalls (its other path's), and not granted here (gen_emit's view
+	 * clears its hits): allow those instead.
+	 */
+	for (int c = 0; c < CP_MAX_CAP; c++) {
+		const struct cp_capuse *u = &rec->caps[c];
+		struct gen_rule *g = NULL;
+
+		if (u->hits || u->verdict != CP_VERDICT_TOLERATED || !u->ntrade)
+			continue;
+		for (size_t i = 0; i < u->ntrade; i++) {
+			const char *name = u->trade[i];
+
+			if (names_find(&ns, name) || in_runtime(o, name) || !known_name(p, name))
+				continue;
+			if (!g)
+				g = rule_new(&argrules, true, 0,
+					     cp_xasprintf("CAP_%s not granted (tolerated): the path taken without it",
+							  cp_cap_name(c) ? cp_cap_name(c) : "?"));
+			rule_name(g, name);
+		}
+	}
+
 	if (o->with_reachable && o->reach)
 		add_reachable(&rs, &argrules, p, o, &ns);
 

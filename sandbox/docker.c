@@ -268,6 +268,45 @@ out:
 	return r;
 }
 
+int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status)
+{
+	int st, r = 0, ep[2], cerr = 0;
+	pid_t pid, w;
+
+	if (pipe2(ep, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(ep[0]);
+		close(ep[1]);
+		return r;
+	}
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++)
+			if (dup2(fds[i], i) < 0)
+				_exit(125);
+		execvp(argv[0], argv);
+		cerr = -errno;
+		if (write(ep[1], &cerr, sizeof(cerr)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(ep[1]);
+	do
+		w = waitpid(pid, &st, 0);
+	while (w < 0 && errno == EINTR);
+	if (read(ep[0], &cerr, sizeof(cerr)) == (ssize_t)sizeof(cerr) && cerr < 0)
+		r = cerr;
+	close(ep[0]);
+	if (r < 0)
+		return r;
+	if (w < 0)
+		return -errno;
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return 0;
+}
+
 struct argv_buf {
 	char **v;
 	size_t n;
@@ -308,14 +347,14 @@ static bool apparmor_enabled(void)
 	return cp_read_file("/sys/module/apparmor/parameters/enabled", 64, &t, NULL) == 0 && t[0] == 'Y';
 }
 
-/* docker run's common head: --rm, stdin, and a tty when we have one. */
-static void run_head(struct argv_buf *a)
+/* docker run's common head: --rm, stdin, and a tty when we have one and may use it. */
+static void run_head(struct argv_buf *a, bool tty)
 {
 	av_add(a, "docker");
 	av_add(a, "run");
 	av_add(a, "--rm");
 	av_add(a, "-i");
-	if (isatty(0) && isatty(1))
+	if (tty && isatty(0) && isatty(1))
 		av_add(a, "-t");
 }
 
@@ -405,7 +444,7 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 	/* The inner capprof runs as the container's user, who must be able to write there. */
 	if (sets_user(o))
 		chmod(out, 0777);
-	run_head(&a);
+	run_head(&a, true);
 	add_all_caps(&a);
 	av_add(&a, "--security-opt");
 	av_add(&a, "seccomp=unconfined");
@@ -474,7 +513,7 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	r = check_image(o, err, errlen);
 	if (r < 0)
 		return r;
-	run_head(&a);
+	run_head(&a, !o->use_fds);
 	/* One flag a line, its value after the first space (emit --docker-run). */
 	for (char *line = strtok_r(flags, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *sp;
@@ -493,7 +532,7 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	av_add(&a, o->image);
 	for (size_t i = 0; o->argv[i]; i++)
 		av_add(&a, o->argv[i]);
-	r = sbx_spawn_wait(a.v, exit_code, run);
+	r = o->use_fds ? sbx_spawn_wait_fds(a.v, o->fds, exit_code) : sbx_spawn_wait(a.v, exit_code, run);
 	av_free(&a);
 	if (r < 0)
 		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));

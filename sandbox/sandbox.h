@@ -52,6 +52,8 @@ struct dkr_opts {
 	char *const *docker_args; /* --docker-arg values, in order */
 	size_t ndocker_args;
 	char *const *argv; /* the workload */
+	bool use_fds; /* dkr_verify_run: the container's stdin, stdout, stderr are fds[] */
+	int fds[3];
 };
 
 /*
@@ -103,5 +105,8 @@ int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *p
  * -ENOENT/-EACCES when argv[0] cannot be executed.
  */
 int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out);
+
+/* The same with fds[0..2] as stdin, stdout and stderr (verify --minimize captures both outputs). */
+int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status);
 
 #endif

@@ -73,6 +73,16 @@ int capeng_after_exec(struct tracer *t, struct tracee *tc);
 /* A new tracee inherits its parent's virtual sets. */
 void capeng_inherit(struct tracee *child, const struct tracee *parent);
 void capeng_init(struct tracer *t);
+/* record --baseline: true when the engine needs no stop for name while granted is effective. */
+bool capeng_can_skip(const char *name, uint64_t granted);
+
+/* record --baseline (baseline.c). */
+int trace_baseline_load(const struct trace_baseline *b);
+uint64_t trace_baseline_caps(const struct trace_baseline *b);
+void trace_baseline_inherit(const struct trace_baseline *b, struct cp_rec *rec);
+
+/* Calls that hide part of the workload from the recording (unseen.c); at each seccomp stop. */
+void unseen_check(struct tracer *t, struct tracee *tc);
 
 /* Executable facts for the recording (exeinfo.c). */
 void exeinfo_record(struct cp_rec *rec, pid_t pid, const char *path);

@@ -37,6 +37,8 @@
 #define SPIN_SCORE_MAX 8
 
 static volatile sig_atomic_t got_signal, got_alarm;
+/* The run's --baseline filter, for trace_load_filter in the child (also called from sandbox setup). */
+static const struct trace_baseline *active_baseline;
 static volatile pid_t forward_pid;
 
 /*
@@ -158,6 +160,8 @@ int trace_load_filter(void)
 	};
 	struct sock_fprog prog = { .len = 1, .filter = insn };
 
+	if (active_baseline)
+		return trace_baseline_load(active_baseline);
 	/* Root (CAP_SYS_ADMIN) can load it without no_new_privs, so set-id binaries keep working. */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
 		return 0;
@@ -396,6 +400,7 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 	if (tc->pre_exec && cp_syscall_name(tc->arch, tc->nr) && strcmp(cp_syscall_name(tc->arch, tc->nr), "execve"))
 		return restart(tc, PTRACE_CONT, 0);
 	record_syscall(t, tc);
+	unseen_check(t, tc);
 	if (has_argspec(tc->arch, tc->nr))
 		record_args(t, tc);
 	progress(t, false);
@@ -433,6 +438,8 @@ static int on_syscall_stop(struct tracer *t, struct tracee *tc)
 	}
 	if (tc->after_exec) {
 		tc->after_exec = false;
+		/* The new image's architecture; under --baseline no seccomp stop may have told it yet. */
+		tc->arch = info.arch;
 		r = capeng_after_exec(t, tc);
 	} else if (tc->want_exit) {
 		tc->want_exit = false;
@@ -651,6 +658,9 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	t.start_ns = cp_now_ns();
 	if (o->caps)
 		capeng_init(&t);
+	active_baseline = o->baseline;
+	if (o->caps && o->baseline)
+		t.proven_caps = trace_baseline_caps(o->baseline); /* granted from the start, as the baseline proved */
 	if ((r = outcap_prepare(&oc, o->hash_output)) < 0)
 		return r;
 	if (pipe2(errpipe, O_CLOEXEC) < 0)
@@ -660,6 +670,7 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	pid = fork();
 	if (pid < 0) {
 		r = -errno;
+		active_baseline = NULL;
 		close(errpipe[0]);
 		close(errpipe[1]);
 		return r;
@@ -668,6 +679,7 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 		close(errpipe[0]);
 		child_main(o, errpipe[1], &oc);
 	}
+	active_baseline = NULL; /* the child has its copy */
 	close(errpipe[1]);
 	outcap_start(&oc);
 	if (waitpid(pid, &st, WSTOPPED) < 0 || !WIFSTOPPED(st) ||
@@ -753,6 +765,8 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	res->interrupted_by = got_signal;
 	res->syscalls = t.nsyscalls;
 	res->processes = t.ntraced;
+	if (o->baseline)
+		trace_baseline_inherit(o->baseline, rec);
 	if (got_signal) {
 		rec->complete = false;
 		if (sigabbrev_np(got_signal))

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 struct cp_rec;
+struct trace_baseline;
 
 /*
  * SECCOMP_RET_DATA marks of a filter that reports denials to the tracer
@@ -35,6 +36,8 @@ struct trace_opts {
 	 */
 	int (*child_setup)(void *arg);
 	void *child_arg;
+	/* record --baseline: what the filter lets pass unseen (trace_baseline_new), or NULL */
+	const struct trace_baseline *baseline;
 };
 
 struct trace_result {
@@ -55,6 +58,16 @@ int trace_resolve_command(const char *cmd, char **path);
 
 /* Load the filter that sends every syscall of every architecture to the tracer. */
 int trace_load_filter(void);
+
+/*
+ * record --baseline (tracer/baseline.c): a filter that allows in the kernel
+ * what base allows (with caps: only calls that cannot need a capability
+ * beyond base's, which are granted from the start), and traces the rest.
+ * base must outlive the baseline. trace_run marks in the recording what
+ * was inherited.
+ */
+int trace_baseline_new(const struct cp_rec *base, bool caps, struct trace_baseline **out);
+void trace_baseline_free(struct trace_baseline *b);
 
 /* Run o->argv traced, filling rec. Returns 0 or -errno (capprof's failure). */
 int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_result *res);

@@ -4,9 +4,12 @@
  * of it with --sandbox), under the profile with its deny actions turned into
  * RET_TRACE so that every denial is seen, and the trial's capabilities.
  */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
+#include <sha2.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@ struct child_arg {
 	bool nnp;
 	struct sbx *sandbox; /* entered before the privileges are set */
 	int errfd; /* a failure's reason goes to the parent here */
+	int in, out, err; /* -1, or the workload's stdin, stdout, stderr */
 };
 
 /* In the traced child, before exec: the workload's privileges, filter last. */
@@ -35,8 +39,12 @@ static int child_setup(void *arg)
 	const struct child_arg *a = arg;
 	struct enf_privs pv = { .caps = a->caps, .user = a->user, .no_new_privs = a->nnp, .filter = a->filter };
 	enum enf_step step;
-	int r = a->sandbox ? sbx_enter(a->sandbox) : 0;
+	int r = 0;
 
+	if ((a->in >= 0 && dup2(a->in, 0) < 0) || (a->out >= 0 && dup2(a->out, 1) < 0) ||
+	    (a->err >= 0 && dup2(a->err, 2) < 0))
+		return -errno;
+	r = a->sandbox ? sbx_enter(a->sandbox) : 0;
 	if (r < 0)
 		return r; /* sbx_end reports it */
 	r = enf_privs_apply(&pv, &step);
@@ -56,6 +64,46 @@ static void ctx_releasep(scmp_filter_ctx *c)
 		seccomp_release(*c);
 }
 
+/* The profile's text with one more allow rule for names (a trade). */
+static int profile_with(const char *text, size_t len, const struct vfy_names *names, char **out, char *err,
+			size_t errlen)
+{
+	cJSON *root = cJSON_ParseWithLength(text, len), *sys, *rule, *arr;
+
+	if (!root || !cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		cp_set_err(err, errlen, "profile: not a JSON object");
+		return -EINVAL;
+	}
+	sys = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
+	if (!sys)
+		sys = cJSON_AddArrayToObject(root, "syscalls");
+	if (!cJSON_IsArray(sys)) {
+		cJSON_Delete(root);
+		cp_set_err(err, errlen, "profile: syscalls: expected an array");
+		return -EINVAL;
+	}
+	rule = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(rule, "names");
+	for (size_t i = 0; i < names->n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(names->v[i]));
+	cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ALLOW");
+	cJSON_AddStringToObject(rule, "comment", "capprof verify --minimize: a trade for a capability");
+	cJSON_AddItemToArray(sys, rule);
+	*out = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!*out)
+		cp_oom();
+	return 0;
+}
+
+static int memfd(const char *name)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out, char *err, size_t errlen)
 {
 	const struct vfy_traced *v = ctx;
@@ -64,17 +112,46 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 	cp_autoprofile *prof = NULL;
 	cp_autoclose int rfd = -1;
 	cp_autoclose int wfd = -1;
-	struct child_arg ca = { .caps = t->caps, .user = v->user, .nnp = v->nnp, .errfd = -1 };
-	struct trace_opts o = {
-		.argv = v->argv, .path = v->path, .child_setup = child_setup, .child_arg = &ca, .hash_output = true
+	struct child_arg ca = {
+		.caps = t->caps, .user = v->user, .nnp = v->nnp, .errfd = -1, .in = -1, .out = -1, .err = -1
 	};
+	struct trace_opts o = { .argv = v->argv,
+				.path = v->path,
+				.child_setup = child_setup,
+				.child_arg = &ca,
+				.hash_output = !t->capture };
+	cp_autoclose int in = -1;
+	cp_autoclose int cout = -1;
+	cp_autoclose int cerr = -1;
+	cp_autofree char *added = NULL;
+	const char *text = v->text;
+	size_t len = v->len;
 	struct trace_result res = { 0 };
 	struct sbx *sb = NULL;
 	char perr[1024], msg[256];
 	int p[2], r;
 	ssize_t n;
 
-	r = enf_profile_parse(v->text, v->len, &prof, perr, sizeof(perr));
+	if (t->add.n) {
+		r = profile_with(v->text, v->len, &t->add, &added, err, errlen);
+		if (r < 0)
+			return r;
+		text = added;
+		len = strlen(added);
+	}
+	if (t->capture) {
+		in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		cout = memfd("capprof-stdout");
+		cerr = memfd("capprof-stderr");
+		if (in < 0 || cout < 0 || cerr < 0) {
+			cp_set_err(err, errlen, "cannot make the capture files: %s", strerror(errno));
+			return -errno;
+		}
+		ca.in = in;
+		ca.out = cout;
+		ca.err = cerr;
+	}
+	r = enf_profile_parse(text, len, &prof, perr, sizeof(perr));
 	if (r < 0) {
 		cp_set_err(err, errlen, "profile: %s", perr);
 		return r;
@@ -124,6 +201,24 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 		return -EPERM;
 	}
 	out->exit_code = res.exit_code;
+	out->denials_seen = true;
+	if (t->capture) {
+		char hex[SHA256_DIGEST_STRING_LENGTH];
+		int r1 = vfy_read_capture(cout, &out->out, &out->nout);
+		int r2 = vfy_read_capture(cerr, &out->err, &out->nerr);
+
+		if ((r1 < 0 && r1 != -EFBIG) || (r2 < 0 && r2 != -EFBIG)) {
+			cp_set_err(err, errlen, "cannot read the captured output: %s", strerror(-(r1 < 0 ? r1 : r2)));
+			return r1 < 0 ? r1 : r2;
+		}
+		out->captured = true;
+		/* As record hashes stdout, so that the run compares with the recording too. */
+		if (out->out) {
+			SHA256Data((const uint8_t *)out->out, out->nout, hex);
+			out->rec->output_sha256 = cp_xstrdup(hex);
+			out->rec->output_bytes = out->nout;
+		}
+	}
 	return 0;
 }
 

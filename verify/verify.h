@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The verify engine: re-run a workload under a trial (a capability set and
- * the profile's syscalls, some left out), compare each outcome with the
- * reference one, and minimise: find the capabilities and syscalls the
+ * the profile's syscalls, some left out or added), compare each outcome with
+ * the reference one, and minimise: find the capabilities and syscalls the
  * workload needs for the same outcome. How a trial is run is not the
  * engine's business: struct vfy_ops.run does it (traced on the host or on a
- * fresh overlay in verify/run_traced.c, a fake one in tests/unit/test_verify.c).
+ * fresh overlay in verify/run_traced.c, in a fresh container in
+ * verify/run_docker.c, a fake one in tests/unit/test_verify.c).
  * Library code: returns 0 or -errno with a message, never prints; progress
  * and verdicts go to the caller through vfy_ops.event.
+ *
+ * The outcome is the exit status, stdout, stderr and the denials seen
+ * (docs/run-verify.md, "Minimisation"). Minimisation first runs the
+ * workload twice with everything granted: lines of stdout or stderr that
+ * differ between those two runs are noise and are masked in every
+ * comparison; a stream whose line count differs between them cannot be
+ * compared at all, and the report says so.
  */
 #ifndef CP_VERIFY_H
 #define CP_VERIFY_H
@@ -28,19 +36,28 @@ struct vfy_names {
 struct vfy_trial {
 	uint64_t caps; /* capabilities granted (bit = CAP_* number) */
 	struct vfy_names drop; /* names the profile's allow rules leave out */
+	struct vfy_names add; /* names allowed on top of the profile (a trade) */
+	bool capture; /* capture stdout and stderr into the outcome */
 };
 
 /* What one run did. */
 struct vfy_outcome {
 	int exit_code;
 	/*
-	 * The run's output hash (rec->output_sha256, NULL when stdout was a
-	 * terminal) and its denials (rec->denied); owned, vfy_outcome_clear.
+	 * The run's output hash (rec->output_sha256, NULL when not known) and
+	 * its denials (rec->denied); owned, vfy_outcome_clear.
 	 */
 	struct cp_rec *rec;
+	bool denials_seen; /* false where no denial can be seen (a container) */
+	bool captured; /* out and err hold the run's stdout and stderr */
+	char *out, *err;
+	size_t nout, nerr;
 };
 
 void vfy_outcome_clear(struct vfy_outcome *o);
+
+/* Capture cap per stream: above it, a stream is compared by size and hash only. */
+#define VFY_MAX_CAPTURE (16u << 20)
 
 enum vfy_event_kind {
 	VFY_EV_TRIAL, /* a trial is about to run: what, trial k of n, elapsed */
@@ -49,9 +66,9 @@ enum vfy_event_kind {
 
 struct vfy_event {
 	enum vfy_event_kind kind;
-	const char *what; /* capability or syscall name */
+	const char *what; /* capability, group of capabilities, or syscall name(s) */
 	bool is_syscall;
-	unsigned trial, ntrials; /* 1-based; ntrials is the number planned so far */
+	unsigned trial, ntrials; /* 1-based; ntrials: the trials planned so far (more may follow a split) */
 	uint64_t elapsed_ns; /* since the minimisation began */
 	bool same; /* VFY_EV_VERDICT: the outcome is the reference one without it */
 	const char *why; /* VFY_EV_VERDICT: in a few words */
@@ -63,12 +80,36 @@ struct vfy_ops {
 	/* Progress and verdicts; may be NULL. */
 	void (*event)(void *ctx, const struct vfy_event *e);
 	void *ctx;
+	bool can_add; /* run honours vfy_trial.add and shows denials: syscall trades can be tried */
 };
+
+/* One captured stream of the reference run, with the lines that are noise. */
+struct vfy_stream_ref {
+	const char *name; /* "stdout", "stderr" */
+	bool compare; /* false: not comparable, why in why */
+	char *text;
+	size_t len;
+	size_t nlines;
+	bool *masked; /* per line: differed between the two baseline runs */
+	size_t nmasked;
+	char why[160];
+};
+
+/* The reference outcome: the first of two runs with everything granted. */
+struct vfy_ref {
+	int exit_code;
+	bool captured;
+	bool denials_seen;
+	struct vfy_stream_ref out, err;
+};
+
+void vfy_ref_clear(struct vfy_ref *r);
 
 struct vfy {
 	const struct vfy_ops *ops;
-	const struct cp_rec *rec; /* the recording: the reference exit status and output hash */
+	const struct cp_rec *rec; /* the recording: its exit status and output hash */
 	bool ignore_output; /* do not compare output */
+	const struct vfy_ref *ref; /* set: compare with this instead of the recording */
 };
 
 /*
@@ -82,46 +123,95 @@ size_t vfy_hard_denials(const struct cp_rec *run, const struct vfy_trial *t, con
 /* How a run's output compares with the recording's: 1 same, 0 differs, -1 not compared (why in *why). */
 int vfy_output_same(const struct vfy *v, const struct cp_rec *run, const char **why);
 
-/* The recorded outcome: recorded exit status, same output (where compared), no hard denial. */
-bool vfy_same_outcome(const struct vfy *v, const struct vfy_outcome *o, const struct vfy_trial *t);
+/*
+ * The reference outcome (v->ref, else the recording's): same exit status,
+ * same output where compared, no hard denial. why (may be NULL) gets the
+ * first difference in a few words, or "outcome unchanged".
+ */
+bool vfy_judge(const struct vfy *v, const struct vfy_outcome *o, const struct vfy_trial *t, char *why, size_t whylen);
 
-/* Why a run's outcome is not the recorded one, in a few words ("same outcome" when it is). */
+/* Compatibility names for the plain verify run. */
+bool vfy_same_outcome(const struct vfy *v, const struct vfy_outcome *o, const struct vfy_trial *t);
 void vfy_outcome_reason(const struct vfy *v, const struct vfy_outcome *o, const struct vfy_trial *t, char *buf,
 			size_t len);
+
+/*
+ * Establish the reference: two runs of full (captured; first, when not
+ * NULL, is a captured run already made); the first is the reference, the
+ * lines that differ in the second are masked. The exit
+ * status must be the same in both (else -EAGAIN with err). ref->*.why say
+ * what could not be compared.
+ */
+int vfy_baseline(const struct vfy *v, const struct vfy_trial *full, const struct vfy_outcome *first,
+		 struct vfy_ref *ref, char *err, size_t errlen);
 
 /* Per capability after vfy_minimize_caps. */
 struct vfy_cap_result {
 	bool tried;
 	bool same; /* the outcome is the reference one without it: tolerated */
-	char why[160];
+	char why[240]; /* what happened without it */
+	struct vfy_names trade; /* tolerated only with these syscalls allowed (strings owned) */
+};
+
+void vfy_cap_results_clear(struct vfy_cap_result res[CP_MAX_CAP]);
+
+struct vfy_stats {
+	unsigned trials; /* runs made by the minimisation, baselines not counted */
+	uint64_t elapsed_ns;
 };
 
 /*
- * Drop each capability of caps in turn and run; res[c] says whether the
- * outcome stayed the reference one. Returns 0 or -errno with err.
+ * Find the capabilities of caps the workload needs for the reference
+ * outcome (v->ref; set it with vfy_baseline first). Group testing: the
+ * capabilities predicted tolerated (vfy_cap_often_tolerated) are dropped
+ * together in one trial, the others one by one; a group whose trial changes
+ * the outcome is split in halves, and only those halves that change it are
+ * split again. Drops accumulate: each trial runs without everything found
+ * tolerated so far, so the last passing trial ran with exactly the required
+ * set. A single capability whose trial fails only on denials is tried again
+ * with the denied syscalls allowed (ops->can_add), and is tolerated with
+ * that trade when the outcome is then the reference one. Returns 0 or
+ * -errno with err.
  */
-int vfy_minimize_caps(const struct vfy *v, uint64_t caps, struct vfy_cap_result res[CP_MAX_CAP], char *err,
-		      size_t errlen);
+int vfy_minimize_caps(const struct vfy *v, uint64_t caps, struct vfy_cap_result res[CP_MAX_CAP], struct vfy_stats *st,
+		      char *err, size_t errlen);
 
-/* Set the recording's verdicts from res (capabilities with hits only); returns how many changed. */
+/* Capabilities whose failure programs commonly handle (ordering of trials only). */
+bool vfy_cap_often_tolerated(int cap);
+
+/* Syscalls never allowed as a trade for a capability: each widens the kernel's attack surface. */
+bool vfy_trade_refused(const char *name);
+
+/*
+ * Set the recording's verdicts, evidence of what happened without each
+ * capability, and trades from res (capabilities with hits only); returns
+ * how many changed.
+ */
 size_t vfy_apply_verdicts(struct cp_rec *rec, const struct vfy_cap_result res[CP_MAX_CAP]);
 
 /*
- * Drop each candidate syscall in turn on top of those already found
- * unneeded, and keep it dropped when the outcome is still the reference
- * one. execve is always needed (the filter is loaded before the workload's
- * own exec). The names kept out go to *drop (free drop->v). Returns 0 or
- * -errno with err.
+ * Find the candidate syscalls the workload does not need: groups first (as
+ * for capabilities, halves of the candidate list), then splits of the
+ * groups that change the outcome. execve is always needed (the filter is
+ * loaded before the workload's own exec). res[i] (one per candidate) says
+ * whether cand->v[i] is needed and why; the names kept out go to *drop
+ * (free drop->v). Returns 0 or -errno with err.
  */
-int vfy_minimize_syscalls(const struct vfy *v, uint64_t caps, const struct vfy_names *cand, struct vfy_names *drop,
-			  char *err, size_t errlen);
+struct vfy_sys_result {
+	bool same; /* not needed */
+	char why[240];
+};
+
+int vfy_minimize_syscalls(const struct vfy *v, uint64_t caps, const struct vfy_names *cand, struct vfy_sys_result *res,
+			  struct vfy_names *drop, struct vfy_stats *st, char *err, size_t errlen);
 
 bool vfy_names_has(const struct vfy_names *n, const char *name);
 
-/* ---- the real run (verify/run_traced.c) ---- */
+/* ---- the real runs (verify/run_traced.c, verify/run_docker.c) ---- */
 
 struct enf_profile;
 struct enf_user;
+struct gen_runtime;
 
 /* vfy_ops.ctx of vfy_traced_run. */
 struct vfy_traced {
@@ -136,9 +226,32 @@ struct vfy_traced {
 
 /*
  * vfy_ops.run: the workload traced on the host (or a fresh overlay), under
- * the profile (deny actions reported) without t->drop, with t->caps.
+ * the profile (deny actions reported) without t->drop and with t->add, with
+ * t->caps. With t->capture, stdin is /dev/null and stdout and stderr go to
+ * memory files (regular files, as a redirect to a file would give).
  */
 int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen);
+
+/* vfy_ops.ctx of vfy_docker_run. */
+struct vfy_docker {
+	const struct cp_rec *rec;
+	const char *image;
+	char *const *docker_args;
+	size_t ndocker_args;
+	char *const *argv;
+	const char *profile_text; /* a given profile, or NULL: derived from rec as emit --docker */
+	const struct gen_runtime *runtime; /* deriving: the runtime's own calls, or NULL */
+	char *dir; /* private directory for the trial profiles (made on first use) */
+};
+
+/*
+ * vfy_ops.run: a fresh container of the recorded image per trial, `docker
+ * run` with the flags `emit --docker-run` makes for t->caps and the profile
+ * without t->drop. A container shows no denials (o->denials_seen false).
+ */
+int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen);
+/* Remove the trial profiles' directory. */
+void vfy_docker_cleanup(struct vfy_docker *d);
 
 /*
  * Syscalls the workload made (any architecture) that prof allows with caps:
@@ -146,5 +259,8 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
  */
 size_t vfy_syscall_candidates(const struct cp_rec *rec, const struct enf_profile *prof, uint64_t caps,
 			      struct vfy_names *out);
+
+/* Read a memory file's contents (up to VFY_MAX_CAPTURE); 0 or -errno. */
+int vfy_read_capture(int fd, char **text, size_t *len);
 
 #endif

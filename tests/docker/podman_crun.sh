@@ -24,7 +24,9 @@ conf=$("$top/scripts/podman-setup.sh" busybox debian 2>"$T/setup.log") ||
 	envfail "podman cannot run here: $(tail -n3 "$T/setup.log")"
 export CONTAINERS_CONF=$conf
 bb=/bin/busybox
-[[ -x $bb ]] && ! ldd "$bb" >/dev/null 2>&1 || skip "needs the static $bb (busybox-static)"
+if [[ ! -x $bb ]] || ldd "$bb" >/dev/null 2>&1; then
+	skip "needs the static $bb (busybox-static)"
+fi
 cd "$T" || exit 1
 w=/tmp/capprof-podman-$$
 trap 'rm -rf "$T" "$w"' EXIT

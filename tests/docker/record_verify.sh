@@ -40,8 +40,12 @@ assert_eq "verify --docker with mkdir denied" 1 $?
 grep -q '^verify: FAIL: exit status 1 (recorded 0)' ver.out || fail "$(cat ver.out ver.err)"
 grep -q "can't create directory '/tmp/x': Operation not permitted" ver.err || fail "workload's error: $(cat ver.err)"
 
+# --cap-add applies in a container too: without CHOWN the run fails and says so.
+"$CAPPROF" verify -i rec.json --docker capprof-busybox "${dargs[@]}" --cap-add KILL >cap.out 2>err
+assert_eq "--docker with --cap-add KILL" 1 $?
+grep -q 'fix: --cap-add CHOWN' cap.out || fail "no fix named: $(cat cap.out err)"
 # Options that cannot apply to a container are refused in one line.
-"$CAPPROF" verify -i rec.json --docker capprof-busybox --cap-add KILL 2>err
-assert_eq "--docker with --cap-add" 125 $?
-grep -q 'not with' err || fail "message: $(cat err)"
+"$CAPPROF" verify -i rec.json --docker capprof-busybox --nnp 2>err
+assert_eq "--docker with --nnp" 125 $?
+grep -q 'cannot be honoured there' err || fail "message: $(cat err)"
 exit 0

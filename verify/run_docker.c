@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trial of a --docker recording: a fresh container of the recorded
+ * image (with the recorded docker arguments) per trial, `docker run` with
+ * the flags `capprof emit --docker-run` makes for the trial's capabilities
+ * and its profile. Nothing runs on the host but docker itself. stdout and
+ * stderr are captured in memory files; stdin is /dev/null.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "generator/gen.h"
+#include "sandbox/sandbox.h"
+#include "verify/verify.h"
+
+/* The trial's profile text: the given one, or derived, without t->drop. */
+static char *trial_profile(const struct vfy_docker *d, const struct cp_rec *view, const struct vfy_trial *t)
+{
+	struct gen_opts go = { .format = GEN_DOCKER, .runtime = d->runtime };
+	struct gen_policy *pol = NULL;
+	char *text;
+
+	if (d->profile_text)
+		return cp_xstrdup(d->profile_text);
+	gen_policy_build(view, &go, &pol);
+	if (t->drop.n)
+		gen_policy_remove_allowed(pol, t->drop.v, t->drop.n);
+	text = gen_docker_json(pol);
+	gen_policy_free(pol);
+	return text;
+}
+
+static int mkfd(const char *name)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen)
+{
+	struct vfy_docker *d = ctx;
+	struct cp_rec view = *d->rec;
+	struct gen_opts go = { .format = GEN_DOCKER_RUN, .keep_tolerated = true };
+	struct dkr_opts dk = {
+		.image = d->image, .docker_args = d->docker_args, .ndocker_args = d->ndocker_args, .argv = d->argv
+	};
+	cp_autofree char *text = NULL, *path = NULL, *flags = NULL;
+	cp_autoclose int in = -1;
+	cp_autoclose int cout = -1;
+	cp_autoclose int cerr = -1;
+	const char *base = getenv("TMPDIR");
+	char hex[SHA256_DIGEST_STRING_LENGTH];
+	struct cp_err gerr = { 0 };
+	int r, code = 125;
+
+	if (t->add.n) {
+		cp_set_err(err, errlen, "a container shows no denials: no syscall trade can be tried there");
+		return -EINVAL;
+	}
+	/* The recording as emit sees it, with exactly the trial's capabilities. */
+	for (int c = 0; c < CP_MAX_CAP; c++) {
+		view.caps[c].hits = (t->caps >> c) & 1 ? (view.caps[c].hits ? view.caps[c].hits : 1) : 0;
+		view.caps[c].verdict = CP_VERDICT_HIT;
+	}
+	if (!d->dir) {
+		d->dir = cp_xasprintf("%s/capprof-minimize.XXXXXX", base && *base ? base : "/var/tmp");
+		if (!mkdtemp(d->dir)) {
+			r = -errno;
+			cp_set_err(err, errlen, "cannot make %s: %s", d->dir, strerror(-r));
+			free(d->dir);
+			d->dir = NULL;
+			return r;
+		}
+		/* dockerd reads the profile: it runs as root, the directory stays private. */
+		chmod(d->dir, 0700);
+	}
+	text = trial_profile(d, &view, t);
+	path = cp_xasprintf("%s/seccomp.json", d->dir);
+	r = cp_write_atomic(path, text, strlen(text), 0600);
+	if (r < 0) {
+		cp_set_err(err, errlen, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	go.profile_path = path;
+	r = gen_emit(&view, &go, &flags, &gerr);
+	if (r < 0) {
+		cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
+		return r;
+	}
+	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	cout = mkfd("capprof-stdout");
+	cerr = mkfd("capprof-stderr");
+	if (in < 0 || cout < 0 || cerr < 0) {
+		cp_set_err(err, errlen, "cannot make the capture files: %s", strerror(errno));
+		return -EIO;
+	}
+	dk.use_fds = true;
+	dk.fds[0] = in;
+	dk.fds[1] = cout;
+	dk.fds[2] = cerr;
+	o->rec = rec_new();
+	r = dkr_verify_run(&dk, flags, NULL, &code, err, errlen);
+	if (r < 0)
+		return r;
+	o->exit_code = code;
+	o->denials_seen = false;
+	r = vfy_read_capture(cout, &o->out, &o->nout);
+	if (r < 0 && r != -EFBIG)
+		return r;
+	r = vfy_read_capture(cerr, &o->err, &o->nerr);
+	if (r < 0 && r != -EFBIG)
+		return r;
+	o->captured = true;
+	if (o->out) {
+		SHA256Data((const uint8_t *)o->out, o->nout, hex);
+		o->rec->output_sha256 = cp_xstrdup(hex);
+		o->rec->output_bytes = o->nout;
+	}
+	/* docker's own failures (125: daemon, flags; 126/127: exec) are capprof's error, not an outcome. */
+	if (code == 125 && o->err && strstr(o->err, "docker: ")) {
+		char line[300];
+		const char *p = strstr(o->err, "docker: ");
+		size_t n = strcspn(p, "\n");
+
+		snprintf(line, sizeof(line), "%.*s", (int)(n > 250 ? 250 : n), p);
+		cp_scrub_controls(line);
+		cp_set_err(err, errlen, "docker run failed: %s", line);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+void vfy_docker_cleanup(struct vfy_docker *d)
+{
+	if (!d->dir)
+		return;
+	nftw(d->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	free(d->dir);
+	d->dir = NULL;
+}
