@@ -113,6 +113,9 @@ void rec_free(struct cp_rec *rec)
 	for (size_t i = 0; i < rec->ndenied; i++)
 		rec_evidence_clear(&rec->denied[i]);
 	free(rec->denied);
+	for (size_t i = 0; i < rec->nwtraced; i++)
+		rec_evidence_clear(&rec->wtraced[i].ev);
+	free(rec->wtraced);
 	free(rec);
 }
 
@@ -233,6 +236,32 @@ void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev)
 	rec_evidence_copy(&rec->denied[rec->ndenied++], ev);
 }
 
+static struct cp_wtrace *wtrace_get(struct cp_rec *rec, const struct cp_evidence *ev, uint32_t data)
+{
+	for (size_t i = 0; i < rec->nwtraced; i++) {
+		struct cp_wtrace *w = &rec->wtraced[i];
+
+		if (w->data == data && !strcmp(w->ev.syscall ? w->ev.syscall : "", ev->syscall ? ev->syscall : "") &&
+		    !strcmp(w->ev.exe ? w->ev.exe : "", ev->exe ? ev->exe : ""))
+			return w;
+	}
+	if (rec->nwtraced >= CP_MAX_DENIED)
+		return NULL;
+	rec->wtraced = cp_xreallocarray(rec->wtraced, rec->nwtraced + 1, sizeof(*rec->wtraced));
+	memset(&rec->wtraced[rec->nwtraced], 0, sizeof(*rec->wtraced));
+	rec_evidence_copy(&rec->wtraced[rec->nwtraced].ev, ev);
+	rec->wtraced[rec->nwtraced].data = data;
+	return &rec->wtraced[rec->nwtraced++];
+}
+
+void rec_add_workload_traced(struct cp_rec *rec, const struct cp_evidence *ev, uint32_t data, uint64_t count)
+{
+	struct cp_wtrace *w = wtrace_get(rec, ev, data);
+
+	if (w)
+		w->count += count;
+}
+
 static int cmp_named_sys(const void *a, const void *b)
 {
 	return strcmp(((const struct cp_named_sys *)a)->name, ((const struct cp_named_sys *)b)->name);
@@ -343,6 +372,8 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 	}
 	for (size_t i = 0; i < src->ndenied; i++)
 		rec_add_denied(dst, &src->denied[i]);
+	for (size_t i = 0; i < src->nwtraced; i++)
+		rec_add_workload_traced(dst, &src->wtraced[i].ev, src->wtraced[i].data, src->wtraced[i].count);
 	if (!dst->env_docker_image && src->env_docker_image) {
 		dst->env_docker_image = cp_xstrdup(src->env_docker_image);
 		dst->env_docker_args = cp_xcalloc(src->env_ndocker_args + 1, sizeof(char *));

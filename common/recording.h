@@ -138,6 +138,10 @@ struct cp_rec {
 	struct cp_evidence *denied;
 	size_t ndenied;
 
+	/* Calls a seccomp filter of the workload's own sent to a tracer (it got ENOSYS). */
+	struct cp_wtrace *wtraced;
+	size_t nwtraced;
+
 	/*
 	 * ptrace-mode access checks between two workload processes that failed
 	 * only because capprof lowered the caller's effective set; retried,
@@ -149,6 +153,12 @@ struct cp_rec {
 	struct cp_capuse unseen[CP_UNSEEN_MAX];
 };
 
+/* One call a workload's own filter returned RET_TRACE for, with that filter's data. */
+struct cp_wtrace {
+	struct cp_evidence ev;
+	uint32_t data; /* SECCOMP_RET_DATA of the workload's filter */
+	uint64_t count;
+};
 /* "io_uring", "tracer", "seccomp_filter"; NULL past the end. */
 const char *rec_unseen_name(int kind);
 /* One sentence: what capprof and the profile cannot see because of it. */
@@ -189,6 +199,8 @@ struct cp_exe *rec_exe(struct cp_rec *rec, const char *path);
 void rec_evidence_copy(struct cp_evidence *dst, const struct cp_evidence *src);
 void rec_evidence_clear(struct cp_evidence *ev);
 void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev);
+/* One entry per (syscall, exe, data), counted; at most CP_MAX_DENIED. */
+void rec_add_workload_traced(struct cp_rec *rec, const struct cp_evidence *ev, uint32_t data, uint64_t count);
 /* Forget a capability's minimisation result (without, trade). */
 void rec_capuse_clear_verdict(struct cp_capuse *u);
 

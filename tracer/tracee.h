@@ -4,6 +4,7 @@
 #define CP_TRACEE_H
 
 #include "common/recording.h"
+#include "tracer/filters.h"
 #include "tracer/tracer.h"
 
 #include <stdbool.h>
@@ -49,6 +50,7 @@ struct tracer {
 	size_t spin_slot;
 	uint64_t proven_caps; /* capabilities proven needed so far (G) */
 	uint64_t all_caps; /* capabilities the kernel knows */
+	struct trace_filters filt; /* whose RET_TRACE a stop is (filters.c) */
 };
 
 struct tracee *tracer_find(struct tracer *t, pid_t pid);
