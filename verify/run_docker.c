@@ -123,8 +123,12 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 		o->rec->output_sha256 = cp_xstrdup(hex);
 		o->rec->output_bytes = o->nout;
 	}
-	/* docker's own failures (125: daemon, flags; 126/127: exec) are capprof's error, not an outcome. */
-	if (code == 125 && o->err && strstr(o->err, "docker: ")) {
+	/*
+	 * docker's own failures (125: daemon, flags) are capprof's error, not an
+	 * outcome, unless the trial left syscalls out: then the runtime itself
+	 * may have needed one of them, which is the trial's outcome.
+	 */
+	if (code == 125 && !t->drop.n && o->err && strstr(o->err, "docker: ")) {
 		char line[300];
 		const char *p = strstr(o->err, "docker: ");
 		size_t n = strcspn(p, "\n");
