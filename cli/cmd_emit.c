@@ -40,6 +40,8 @@ static void emit_usage(FILE *f)
 	      "                       the recording never saw, up to RISK (low, medium, high: default all),\n"
 	      "                       each rule commented as not observed; reads the executables as they are\n"
 	      "                       on this machine now (see 'explain --unexercised')\n"
+	      "  --no-reachable       --summary without its 'Not exercised' section (which reads the\n"
+	      "                       recorded executables on this machine)\n"
 	      "  --complain           learning mode (--docker, --oci, --spo): default action SCMP_ACT_LOG, so\n"
 	      "                       unrecorded calls run and the kernel logs them for 'capprof learn'\n"
 	      "  --keep-tolerated     grant capabilities 'verify --minimize' found tolerated too (by default\n"
@@ -60,7 +62,18 @@ static bool runtime_name_ok(const char *s)
 	return true;
 }
 
-enum { O_RUNTIME = 256, O_NNP, O_NOARGS, O_PROFILE_PATH, O_FORMAT, O_WITH_REACHABLE, O_COMPLAIN, O_ARCH, O_KEEP_TOLERATED };
+enum {
+	O_RUNTIME = 256,
+	O_NNP,
+	O_NOARGS,
+	O_PROFILE_PATH,
+	O_FORMAT,
+	O_WITH_REACHABLE,
+	O_COMPLAIN,
+	O_ARCH,
+	O_KEEP_TOLERATED,
+	O_NO_REACHABLE,
+};
 
 /*
  * What --with-reachable cannot see into, and the high-risk names it adds,
@@ -102,7 +115,7 @@ int cmd_emit(int argc, char **argv)
 		{ "compose", GEN_COMPOSE }, { "oci", GEN_OCI }, { "k8s", GEN_K8S },
 		{ "spo", GEN_SPO }, { "systemd", GEN_SYSTEMD }, { "summary", GEN_SUMMARY },
 	};
-	struct option longopts[CP_ARRAY_SIZE(formats) + 12];
+	struct option longopts[CP_ARRAY_SIZE(formats) + 14];
 	struct gen_opts o = { .format = GEN_DOCKER, .profile_path = "seccomp.json" };
 	const char *output = NULL, *runtime = NULL, *format_seen = NULL;
 	cp_autofree char **inputs = cp_xcalloc((size_t)argc + 1, sizeof(char *));
@@ -110,6 +123,7 @@ int cmd_emit(int argc, char **argv)
 	uint32_t targets[GEN_MAX_FAMILY];
 	struct gen_runtime *rt = NULL;
 	struct reach_report *reach = NULL;
+	bool no_reachable = false;
 	cp_autorec *rec = NULL;
 	size_t ninputs = 0, nl = 0;
 	char err[1024];
@@ -127,6 +141,7 @@ int cmd_emit(int argc, char **argv)
 	longopts[nl++] = (struct option){ "profile-path", required_argument, NULL, O_PROFILE_PATH };
 	longopts[nl++] = (struct option){ "with-reachable", optional_argument, NULL, O_WITH_REACHABLE };
 	longopts[nl++] = (struct option){ "complain", no_argument, NULL, O_COMPLAIN };
+	longopts[nl++] = (struct option){ "no-reachable", no_argument, NULL, O_NO_REACHABLE };
 	longopts[nl++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[nl] = (struct option){ 0 };
 
@@ -190,6 +205,9 @@ int cmd_emit(int argc, char **argv)
 		case O_COMPLAIN:
 			o.complain = true;
 			break;
+		case O_NO_REACHABLE:
+			no_reachable = true;
+			break;
 		case O_PROFILE_PATH:
 			if (!*optarg) {
 				cli_error("emit: --profile-path: empty path");
@@ -237,7 +255,11 @@ int cmd_emit(int argc, char **argv)
 		o.docker_default = dd_text;
 		o.docker_default_path = dd_path;
 	}
-	if (o.with_reachable || o.format == GEN_SUMMARY) {
+	if (o.with_reachable && no_reachable) {
+		cli_error("emit: --with-reachable and --no-reachable: choose one");
+		return CP_EXIT_USAGE;
+	}
+	if (o.with_reachable || (o.format == GEN_SUMMARY && !no_reachable)) {
 		reach_compute(rec, &reach);
 		o.reach = reach;
 		if (o.with_reachable)

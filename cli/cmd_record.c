@@ -317,6 +317,11 @@ int cmd_record(int argc, char **argv)
 			(unsigned long long)res.syscalls, (unsigned long long)res.processes, rec_count_syscalls(rec),
 			ru.ru_maxrss, (unsigned long long)rec->duration_ms);
 	}
+	for (int k = 0; k < CP_UNSEEN_MAX; k++)
+		if (rec->unseen[k].hits)
+			cli_warn("%s (%s by pid %d %s); the recording says so under \"unseen\"", rec_unseen_why(k),
+				 rec->unseen[k].ev.syscall, rec->unseen[k].ev.pid,
+				 rec->unseen[k].ev.exe ? rec->unseen[k].ev.exe : "");
 	if (res.interrupted_by)
 		cli_warn("interrupted by %s: recording in %s is marked incomplete", strsignal(res.interrupted_by), out);
 	if (!quiet && isatty(2))

@@ -245,6 +245,30 @@ char *rec_to_json(const struct cp_rec *rec)
 	o = cJSON_AddArrayToObject(root, "denied");
 	for (size_t i = 0; i < rec->ndenied; i++)
 		cJSON_AddItemToArray(o, evidence_json(&rec->denied[i]));
+	/* Only when there were any: recordings without them keep their text. */
+	if (rec->nwtraced) {
+		o = cJSON_AddArrayToObject(root, "workload_traced");
+		for (size_t i = 0; i < rec->nwtraced; i++) {
+			cJSON *w = evidence_json(&rec->wtraced[i].ev);
+
+			add_u64(w, "ret_data", rec->wtraced[i].data);
+			add_u64(w, "count", rec->wtraced[i].count);
+			cJSON_AddItemToArray(o, w);
+		}
+	}
+	for (int k = 0; k < CP_UNSEEN_MAX; k++) {
+		cJSON *u;
+
+		if (!rec->unseen[k].hits)
+			continue;
+		o = cJSON_GetObjectItemCaseSensitive(root, "unseen");
+		if (!o)
+			o = cJSON_AddObjectToObject(root, "unseen");
+		u = cJSON_AddObjectToObject(o, rec_unseen_name(k));
+		add_u64(u, "hits", rec->unseen[k].hits);
+		cJSON_AddStringToObject(u, "why", rec_unseen_why(k));
+		cJSON_AddItemToObject(u, "evidence", evidence_json(&rec->unseen[k].ev));
+	}
 	if (rec->intra_ptrace.hits) {
 		o = cJSON_AddObjectToObject(root, "intra_workload_ptrace");
 		add_u64(o, "hits", rec->intra_ptrace.hits);
@@ -719,6 +743,29 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 		}
 	}
 
+	j = cJSON_GetObjectItemCaseSensitive(root, "unseen");
+	if (j) {
+		if (!cJSON_IsObject(j))
+			return fail(e, "unseen: expected an object");
+		cJSON_ArrayForEach(it, j)
+		{
+			const cJSON *h = cJSON_GetObjectItemCaseSensitive(it, "hits");
+			const cJSON *ev = cJSON_GetObjectItemCaseSensitive(it, "evidence");
+			char w[96];
+			int k;
+
+			for (k = 0; k < CP_UNSEEN_MAX && strcmp(it->string, rec_unseen_name(k)); k++)
+				;
+			if (k == CP_UNSEEN_MAX)
+				continue; /* a kind a newer capprof knows */
+			snprintf(w, sizeof(w), "unseen.%s", rec_unseen_name(k));
+			if (!cJSON_IsObject(it) || !h || get_u64(h, &rec->unseen[k].hits) < 0 || !ev)
+				return fail(e, "%s: expected {\"hits\": n, \"why\": text, \"evidence\": {...}}", w);
+			strncat(w, ".evidence", sizeof(w) - strlen(w) - 1);
+			if (parse_evidence(ev, &rec->unseen[k].ev, e, w) < 0)
+				return -EINVAL;
+		}
+	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "intra_workload_ptrace");
 	if (j) {
 		const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "hits");
@@ -745,6 +792,36 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 			r = parse_evidence(it, &ev, e, where);
 			if (r == 0)
 				rec_add_denied(rec, &ev);
+			rec_evidence_clear(&ev);
+			if (r < 0)
+				return r;
+		}
+	}
+
+	j = cJSON_GetObjectItemCaseSensitive(root, "workload_traced");
+	if (j && !cJSON_IsArray(j))
+		return fail(e, "workload_traced: expected an array");
+	{
+		int i = 0;
+
+		cJSON_ArrayForEach(it, j)
+		{
+			struct cp_evidence ev = { 0 };
+			const cJSON *x;
+			uint64_t data = 0, count = 1;
+			char where[48];
+			int r;
+
+			snprintf(where, sizeof(where), "workload_traced[%d]", i++);
+			r = parse_evidence(it, &ev, e, where);
+			x = cJSON_GetObjectItemCaseSensitive(it, "ret_data");
+			if (!r && x && (get_u64(x, &data) < 0 || data > 0xffff))
+				r = fail(e, "%s.ret_data: expected 0..65535", where);
+			x = cJSON_GetObjectItemCaseSensitive(it, "count");
+			if (!r && x && get_u64(x, &count) < 0)
+				r = fail(e, "%s.count: expected a non-negative integer", where);
+			if (!r)
+				rec_add_workload_traced(rec, &ev, (uint32_t)data, count);
 			rec_evidence_clear(&ev);
 			if (r < 0)
 				return r;

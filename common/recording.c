@@ -108,9 +108,14 @@ void rec_free(struct cp_rec *rec)
 		rec_capuse_clear_verdict(&rec->caps[c]);
 	}
 	rec_evidence_clear(&rec->intra_ptrace.ev);
+	for (int k = 0; k < CP_UNSEEN_MAX; k++)
+		rec_evidence_clear(&rec->unseen[k].ev);
 	for (size_t i = 0; i < rec->ndenied; i++)
 		rec_evidence_clear(&rec->denied[i]);
 	free(rec->denied);
+	for (size_t i = 0; i < rec->nwtraced; i++)
+		rec_evidence_clear(&rec->wtraced[i].ev);
+	free(rec->wtraced);
 	free(rec);
 }
 
@@ -231,6 +236,32 @@ void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev)
 	rec_evidence_copy(&rec->denied[rec->ndenied++], ev);
 }
 
+static struct cp_wtrace *wtrace_get(struct cp_rec *rec, const struct cp_evidence *ev, uint32_t data)
+{
+	for (size_t i = 0; i < rec->nwtraced; i++) {
+		struct cp_wtrace *w = &rec->wtraced[i];
+
+		if (w->data == data && !strcmp(w->ev.syscall ? w->ev.syscall : "", ev->syscall ? ev->syscall : "") &&
+		    !strcmp(w->ev.exe ? w->ev.exe : "", ev->exe ? ev->exe : ""))
+			return w;
+	}
+	if (rec->nwtraced >= CP_MAX_DENIED)
+		return NULL;
+	rec->wtraced = cp_xreallocarray(rec->wtraced, rec->nwtraced + 1, sizeof(*rec->wtraced));
+	memset(&rec->wtraced[rec->nwtraced], 0, sizeof(*rec->wtraced));
+	rec_evidence_copy(&rec->wtraced[rec->nwtraced].ev, ev);
+	rec->wtraced[rec->nwtraced].data = data;
+	return &rec->wtraced[rec->nwtraced++];
+}
+
+void rec_add_workload_traced(struct cp_rec *rec, const struct cp_evidence *ev, uint32_t data, uint64_t count)
+{
+	struct cp_wtrace *w = wtrace_get(rec, ev, data);
+
+	if (w)
+		w->count += count;
+}
+
 static int cmp_named_sys(const void *a, const void *b)
 {
 	return strcmp(((const struct cp_named_sys *)a)->name, ((const struct cp_named_sys *)b)->name);
@@ -334,8 +365,15 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 	if (src->intra_ptrace.hits && !dst->intra_ptrace.hits)
 		rec_evidence_copy(&dst->intra_ptrace.ev, &src->intra_ptrace.ev);
 	dst->intra_ptrace.hits += src->intra_ptrace.hits;
+	for (int k = 0; k < CP_UNSEEN_MAX; k++) {
+		if (src->unseen[k].hits && !dst->unseen[k].hits)
+			rec_evidence_copy(&dst->unseen[k].ev, &src->unseen[k].ev);
+		dst->unseen[k].hits += src->unseen[k].hits;
+	}
 	for (size_t i = 0; i < src->ndenied; i++)
 		rec_add_denied(dst, &src->denied[i]);
+	for (size_t i = 0; i < src->nwtraced; i++)
+		rec_add_workload_traced(dst, &src->wtraced[i].ev, src->wtraced[i].data, src->wtraced[i].count);
 	if (!dst->env_docker_image && src->env_docker_image) {
 		dst->env_docker_image = cp_xstrdup(src->env_docker_image);
 		dst->env_docker_args = cp_xcalloc(src->env_ndocker_args + 1, sizeof(char *));
@@ -348,6 +386,30 @@ void rec_merge(struct cp_rec *dst, const struct cp_rec *src)
 		dst->baseline = cp_xstrdup(src->baseline);
 	dst->caps_traced |= src->caps_traced;
 	dst->complete &= src->complete;
+}
+
+static const char *const unseen_text[CP_UNSEEN_MAX][2] = {
+	[CP_UNSEEN_IO_URING] = { "io_uring",
+				 "the workload set up io_uring: file and network operations submitted through the "
+				 "ring are not syscalls, so neither this recording nor any seccomp filter sees or "
+				 "stops them" },
+	[CP_UNSEEN_TRACER] = { "tracer",
+			       "the workload tried to trace a process (ptrace attach, seize or traceme): a process "
+			       "has one tracer and capprof is it, so the attempt failed with EPERM under capprof "
+			       "(a tracer such as strace cannot run under record)" },
+	[CP_UNSEEN_SECCOMP] = { "seccomp_filter",
+				"the workload loaded a seccomp filter of its own: calls that filter denies or kills "
+				"never reach capprof and are missing from this recording" },
+};
+
+const char *rec_unseen_name(int kind)
+{
+	return kind >= 0 && kind < CP_UNSEEN_MAX ? unseen_text[kind][0] : NULL;
+}
+
+const char *rec_unseen_why(int kind)
+{
+	return kind >= 0 && kind < CP_UNSEEN_MAX ? unseen_text[kind][1] : NULL;
 }
 
 void rec_capuse_clear_verdict(struct cp_capuse *u)

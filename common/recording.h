@@ -91,6 +91,14 @@ struct cp_exe {
 	uint64_t count;
 };
 
+/* Things a workload did that hide part of its behaviour from the recording. */
+enum cp_unseen_kind {
+	CP_UNSEEN_IO_URING, /* io_uring_setup: operations through the ring are not syscalls */
+	CP_UNSEEN_TRACER, /* ptrace attach/seize/traceme: a process has one tracer, capprof */
+	CP_UNSEEN_SECCOMP, /* its own seccomp filter: calls it denies never reach capprof */
+	CP_UNSEEN_MAX,
+};
+
 struct cp_rec {
 	int version;
 	char *capprof_version;
@@ -130,13 +138,31 @@ struct cp_rec {
 	struct cp_evidence *denied;
 	size_t ndenied;
 
+	/* Calls a seccomp filter of the workload's own sent to a tracer (it got ENOSYS). */
+	struct cp_wtrace *wtraced;
+	size_t nwtraced;
+
 	/*
 	 * ptrace-mode access checks between two workload processes that failed
 	 * only because capprof lowered the caller's effective set; retried,
 	 * not a capability the workload needs (tracer/capeng.c).
 	 */
 	struct cp_capuse intra_ptrace;
+
+	/* What the recording could not see, and why (rec_unseen_name/why): hits and first evidence. */
+	struct cp_capuse unseen[CP_UNSEEN_MAX];
 };
+
+/* One call a workload's own filter returned RET_TRACE for, with that filter's data. */
+struct cp_wtrace {
+	struct cp_evidence ev;
+	uint32_t data; /* SECCOMP_RET_DATA of the workload's filter */
+	uint64_t count;
+};
+/* "io_uring", "tracer", "seccomp_filter"; NULL past the end. */
+const char *rec_unseen_name(int kind);
+/* One sentence: what capprof and the profile cannot see because of it. */
+const char *rec_unseen_why(int kind);
 
 /* Which argument values are recorded, per syscall name. */
 struct cp_argspec {
@@ -173,6 +199,8 @@ struct cp_exe *rec_exe(struct cp_rec *rec, const char *path);
 void rec_evidence_copy(struct cp_evidence *dst, const struct cp_evidence *src);
 void rec_evidence_clear(struct cp_evidence *ev);
 void rec_add_denied(struct cp_rec *rec, const struct cp_evidence *ev);
+/* One entry per (syscall, exe, data), counted; at most CP_MAX_DENIED. */
+void rec_add_workload_traced(struct cp_rec *rec, const struct cp_evidence *ev, uint32_t data, uint64_t count);
 /* Forget a capability's minimisation result (without, trade). */
 void rec_capuse_clear_verdict(struct cp_capuse *u);
 

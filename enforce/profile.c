@@ -20,7 +20,7 @@
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
-#include "tracer/tracer.h"
+#include "common/trace_proto.h"
 
 enum enf_act_kind {
 	ENF_ACT_ALLOW,

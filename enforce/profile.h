@@ -24,7 +24,7 @@ struct enf_compile_opts {
 	unsigned kernel_major, kernel_minor;
 	/*
 	 * verify: every non-allow action (ERRNO, TRAP, KILL*, TRACE, the
-	 * default action) becomes RET_TRACE(CP_TRACE_DENY | errno), errno 0
+	 * default action) becomes RET_TRACE(CP_TRACE_DENY | errno) (common/trace_proto.h), errno 0
 	 * for kill and trap actions; ALLOW and LOG stay.
 	 */
 	bool trace_denials;

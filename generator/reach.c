@@ -572,7 +572,8 @@ void reach_exe_clear(struct reach_exe *e)
  */
 static const char *pick_name(const char *spec, uint32_t arch)
 {
-	static char **interned;
+	/* the names an alternative resolved to; the table holds far fewer than this */
+	static char interned[256][32];
 	static size_t ninterned;
 	const char *p = spec;
 
@@ -580,7 +581,7 @@ static const char *pick_name(const char *spec, uint32_t arch)
 		return cp_syscall_nr(arch, spec) >= 0 ? spec : NULL;
 	while (*p) {
 		size_t n = strcspn(p, "|");
-		char name[64];
+		char name[32];
 
 		if (n < sizeof(name)) {
 			memcpy(name, p, n);
@@ -589,8 +590,10 @@ static const char *pick_name(const char *spec, uint32_t arch)
 				for (size_t i = 0; i < ninterned; i++)
 					if (!strcmp(interned[i], name))
 						return interned[i];
-				push(&interned, &ninterned, name);
-				return interned[ninterned - 1];
+				if (ninterned == CP_ARRAY_SIZE(interned))
+					return NULL;
+				memcpy(interned[ninterned], name, n + 1);
+				return interned[ninterned++];
 			}
 		}
 		p += n + (p[n] == '|');

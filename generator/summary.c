@@ -175,6 +175,19 @@ static void evidence_text(struct cp_buf *b, const struct cp_evidence *ev)
 		      ev->exe && *ev->exe ? ev->exe : "?", ev->pid);
 }
 
+/* Was name called, on any architecture? */
+static bool recorded(const struct cp_rec *rec, const char *name)
+{
+	for (size_t i = 0; i < rec->narch; i++) {
+		int nr = cp_syscall_nr(rec->arch[i].token, name);
+		const struct cp_sys *s = nr >= 0 ? rec_sys_get(&rec->arch[i], (uint32_t)nr) : NULL;
+
+		if (s && s->count)
+			return true;
+	}
+	return false;
+}
+
 char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 {
 	static const char *const verdicts[] = { "hit", "required", "tolerated" };
@@ -335,6 +348,20 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 	if (!rec->complete) {
 		cp_buf_printf(&b, "  - the recording is incomplete: %s\n",
 			      rec->incomplete_reason ? rec->incomplete_reason : "reason unknown");
+	}
+	for (int k = 0; k < CP_UNSEEN_MAX; k++) {
+		if (!rec->unseen[k].hits)
+			continue;
+		cp_buf_printf(&b, "  - not seen: %s (first: %s by pid %d %s)\n", rec_unseen_why(k),
+			      rec->unseen[k].ev.syscall ? rec->unseen[k].ev.syscall : "?", rec->unseen[k].ev.pid,
+			      rec->unseen[k].ev.exe ? rec->unseen[k].ev.exe : "");
+		if (k == CP_UNSEEN_IO_URING)
+			cp_buf_printf(&b, "    the profile emitted from this recording %s io_uring_setup: %s\n",
+				      recorded(rec, "io_uring_setup") ? "allows" : "does not allow",
+				      recorded(rec, "io_uring_setup")
+					      ? "a small profile does not bound what the ring does; leave io_uring_setup "
+						"out to make the workload fall back to syscalls, if it can"
+					      : "the ring cannot be set up under it");
 	}
 	if (rec->uid == 0 && !ncaps && rec->caps_traced)
 		cp_buf_puts(&b, "  - no capability was needed: consider running as a non-root --user\n");

@@ -398,6 +398,68 @@ static bool sets_user(const struct dkr_opts *o)
 	return false;
 }
 
+/* The numeric uid a --docker-arg user is given as ("-u 1000", "--user=1000:1000"), or -1 for a name or none. */
+static long numeric_user(const struct dkr_opts *o)
+{
+	long uid = -1;
+
+	for (size_t i = 0; i < o->ndocker_args; i++) {
+		const char *a = o->docker_args[i], *v = NULL;
+		char *end;
+
+		if (!strcmp(a, "--user") || !strcmp(a, "-u"))
+			v = i + 1 < o->ndocker_args ? o->docker_args[i + 1] : NULL;
+		else if (!strncmp(a, "--user=", 7))
+			v = a + 7;
+		else if (a[0] == '-' && a[1] == 'u' && a[2])
+			v = a + 2;
+		if (!v)
+			continue;
+		errno = 0;
+		uid = strtol(v, &end, 10);
+		if (errno || end == v || (*end && *end != ':') || uid < 0)
+			uid = -1;
+	}
+	return uid;
+}
+
+/*
+ * The container's recording, read without trusting the directory: not
+ * through a symlink, a regular file with one link, owned by root or by the
+ * container's numeric user (a named user's uid lives in the image: any owner
+ * but a link is accepted then; the directory it sits in is private anyway).
+ */
+static int load_container_rec(const char *path, bool user_set, long uid, struct cp_rec **rec, char *err,
+			      size_t errlen)
+{
+	cp_autoclose int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char proc[64], lerr[512];
+	struct stat st;
+	int r;
+
+	if (fd < 0) {
+		r = -errno;
+		cp_set_err(err, errlen, "the container's recording: %s",
+			   r == -ELOOP ? "is a symbolic link; refusing to read through it" : strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    (st.st_uid != 0 && (!user_set || (uid >= 0 && st.st_uid != (uid_t)uid)))) {
+		cp_set_err(err, errlen,
+			   "the container's recording is not a regular file with one link owned by the container's "
+			   "user (owner uid %u, %ju links): refusing it",
+			   (unsigned)st.st_uid, (uintmax_t)st.st_nlink);
+		return -EPERM;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	r = rec_load(proc, rec, lerr, sizeof(lerr));
+	if (r < 0)
+		cp_set_err(err, errlen, "the container's recording: %s", lerr);
+	return r;
+}
+
 /* An image name docker would take for an option: refuse it. */
 static int check_image(const struct dkr_opts *o, char *err, size_t errlen)
 {
@@ -415,9 +477,11 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 	struct argv_buf a = { 0 };
 	size_t nfiles = 0, loader;
 	const char *base = getenv("TMPDIR");
-	cp_autofree char *out = cp_xasprintf("%s/capprof-docker.XXXXXX", base && *base ? base : "/var/tmp");
+	cp_autofree char *top = cp_xasprintf("%s/capprof-docker.XXXXXX", base && *base ? base : "/var/tmp");
+	cp_autofree char *out = NULL;
 	cp_autofree char *recpath = NULL;
-	char lerr[512];
+	bool user_set = sets_user(o);
+	long uid = numeric_user(o);
 	int r;
 
 	*rec = NULL;
@@ -435,15 +499,30 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 			return -EINVAL;
 		}
 	}
-	if (!mkdtemp(out)) {
+	/*
+	 * TOP (mode 0700, ours) holds OUT, the directory mounted into the
+	 * container: no local user can reach OUT to swap the recording, whatever
+	 * OUT's own mode. The inner capprof runs as the container's user, who
+	 * must be able to write OUT: it is given that uid when --user is
+	 * numeric; a user named in the image gets mode 0777, still closed off
+	 * by TOP.
+	 */
+	if (!mkdtemp(top)) {
 		r = -errno;
-		cp_set_err(err, errlen, "cannot make the output directory %s: %s", out, strerror(-r));
+		cp_set_err(err, errlen, "cannot make the output directory %s: %s", top, strerror(-r));
 		dkr_files_free(files, nfiles);
 		return r;
 	}
-	/* The inner capprof runs as the container's user, who must be able to write there. */
-	if (sets_user(o))
-		chmod(out, 0777);
+	out = cp_xasprintf("%s/out", top);
+	if (mkdir(out, 0700) < 0 || (user_set && uid >= 0 && chown(out, (uid_t)uid, (gid_t)-1) < 0) ||
+	    (user_set && uid < 0 && chmod(out, 0777) < 0)) {
+		r = -errno;
+		cp_set_err(err, errlen, "cannot make the output directory %s: %s", out, strerror(-r));
+		dkr_files_free(files, nfiles);
+		rmdir(out);
+		rmdir(top);
+		return r;
+	}
 	run_head(&a, true);
 	add_all_caps(&a);
 	av_add(&a, "--security-opt");
@@ -491,13 +570,10 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 		goto out;
 	}
 	recpath = cp_xasprintf("%s/capprof.json", out);
-	if (access(recpath, F_OK) == 0) {
-		r = rec_load(recpath, rec, lerr, sizeof(lerr));
-		if (r < 0)
-			cp_set_err(err, errlen, "the container's recording: %s", lerr);
-	}
+	if (faccessat(AT_FDCWD, recpath, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		r = load_container_rec(recpath, user_set, uid, rec, err, errlen);
 out:
-	nftw(out, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	return r;
 }
 

@@ -4,6 +4,7 @@
 #define CP_TRACEE_H
 
 #include "common/recording.h"
+#include "tracer/filters.h"
 #include "tracer/tracer.h"
 
 #include <stdbool.h>
@@ -49,6 +50,7 @@ struct tracer {
 	size_t spin_slot;
 	uint64_t proven_caps; /* capabilities proven needed so far (G) */
 	uint64_t all_caps; /* capabilities the kernel knows */
+	struct trace_filters filt; /* whose RET_TRACE a stop is (filters.c) */
 };
 
 /*
@@ -95,6 +97,9 @@ bool capeng_can_skip(const char *name, uint64_t granted);
 int trace_baseline_load(const struct trace_baseline *b);
 uint64_t trace_baseline_caps(const struct trace_baseline *b);
 void trace_baseline_inherit(const struct trace_baseline *b, struct cp_rec *rec);
+
+/* Calls that hide part of the workload from the recording (unseen.c); at each seccomp stop. */
+void unseen_check(struct tracer *t, struct tracee *tc);
 
 /* Executable facts for the recording (exeinfo.c). */
 void exeinfo_record(struct cp_rec *rec, pid_t pid, const char *path);

@@ -340,12 +340,22 @@ static bool has_argspec(uint32_t arch, uint32_t nr)
 
 /* ---- denials (verify) ---- */
 
+/* At a seccomp stop: the call does not run and fails with err. */
+static int skip_syscall(struct tracee *tc, int err)
+{
+	struct arch_regs regs;
+	int r = arch_get_regs(tc->pid, &regs);
+
+	if (r < 0)
+		return r;
+	arch_skip_call(&regs, -err);
+	return arch_set_regs(tc->pid, &regs);
+}
+
 static int deny_syscall(struct tracer *t, struct tracee *tc, uint32_t data)
 {
 	int err = (int)(data & CP_TRACE_ERRNO_MASK);
 	struct cp_evidence ev = { 0 };
-	struct arch_regs regs;
-	int r;
 
 	ev.syscall = (char *)cp_syscall_name(tc->arch, tc->nr);
 	ev.arch = tc->arch;
@@ -361,11 +371,34 @@ static int deny_syscall(struct tracer *t, struct tracee *tc, uint32_t data)
 		return 0;
 	}
 	/* Skip the call and make it return -err, as the profile's errno would. */
-	r = arch_get_regs(tc->pid, &regs);
-	if (r < 0)
-		return r;
-	arch_skip_call(&regs, -err);
-	return arch_set_regs(tc->pid, &regs);
+	return skip_syscall(tc, err);
+}
+
+/*
+ * A workload filter of its own returned RET_TRACE (tracer/filters.h).
+ * Without capprof the workload has no tracer, and the kernel fails such a
+ * call with ENOSYS; but when capprof's filter (the profile, under verify)
+ * denies it too, that errno or kill wins over RET_TRACE whichever filter is
+ * newer, as it would under Docker. Returns a resume verdict or -errno.
+ */
+static int on_workload_trace(struct tracer *t, struct tracee *tc, const struct filt_verdict *v)
+{
+	struct cp_evidence ev = { 0 };
+	int r;
+
+	if (v->capprof_traced && (v->capprof_data & CP_TRACE_DENY))
+		r = deny_syscall(t, tc, v->capprof_data);
+	else {
+		ev.syscall = (char *)(cp_syscall_name(tc->arch, tc->nr) ? cp_syscall_name(tc->arch, tc->nr) : "unknown");
+		ev.arch = tc->arch;
+		memcpy(ev.args, tc->args, sizeof(ev.args));
+		ev.err = ENOSYS;
+		ev.pid = tc->pid;
+		ev.exe = (char *)tracer_exe(tc);
+		rec_add_workload_traced(t->rec, &ev, v->workload_data, 1);
+		r = skip_syscall(tc, ENOSYS);
+	}
+	return r < 0 ? r : RESUME_CONT;
 }
 
 /* ---- stops ---- */
@@ -379,6 +412,7 @@ static int deny_syscall(struct tracer *t, struct tracee *tc, uint32_t data)
 static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 {
 	struct __ptrace_syscall_info info;
+	struct filt_verdict fv;
 	int r;
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->pid, sizeof(info), &info) < 0)
@@ -395,6 +429,8 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 	}
 	memcpy(tc->args, info.seccomp.args, sizeof(tc->args));
 	tc->ip = info.instruction_pointer;
+	if (tc->pre_exec)
+		filt_measure_base(&t->filt, tc->pid); /* capprof's filter is loaded, nothing of the workload's yet */
 	/*
 	 * Until the workload's exec succeeds, the child is capprof reporting a
 	 * failed exec: only the execve is the workload's; the rest may run.
@@ -402,12 +438,27 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 	if (tc->pre_exec && cp_syscall_name(tc->arch, tc->nr) && strcmp(cp_syscall_name(tc->arch, tc->nr), "execve"))
 		return RESUME_CONT;
 	record_syscall(t, tc);
+	unseen_check(t, tc);
 	if (has_argspec(tc->arch, tc->nr))
 		record_args(t, tc);
 	progress(t, false);
 
-	if (info.seccomp.ret_data & CP_TRACE_DENY) {
-		r = deny_syscall(t, tc, info.seccomp.ret_data);
+	/* RET_DATA may be a workload filter's: ask which filters traced the call before trusting it. */
+	filt_note_syscall(&t->filt, cp_syscall_name(tc->arch, tc->nr), tc->args);
+	{
+		struct seccomp_data sd = { .nr = (int)info.seccomp.nr,
+					   .arch = info.arch,
+					   .instruction_pointer = info.instruction_pointer };
+
+		memcpy(sd.args, info.seccomp.args, sizeof(sd.args));
+		r = filt_classify(&t->filt, tc->pid, &sd, info.seccomp.ret_data, &fv);
+		if (r < 0)
+			return r;
+	}
+	if (fv.workload)
+		return on_workload_trace(t, tc, &fv);
+	if (fv.capprof_data & CP_TRACE_DENY) {
+		r = deny_syscall(t, tc, fv.capprof_data);
 		return r < 0 ? r : RESUME_CONT;
 	}
 	if (t->o->caps) {
@@ -546,6 +597,8 @@ static int handle_stop(struct tracer *t, struct tracee *tc, const struct event *
 		on_new_child(t, tc);
 		return RESUME_CONT;
 	case EV_EXEC:
+		if (tc->pre_exec)
+			filt_measure_base(&t->filt, tc->pid); /* when execve itself did not stop */
 		on_exec(t, tc);
 		if (t->o->caps) {
 			/* Lower the effective set at execve's exit stop, when registers are final. */

@@ -6,21 +6,14 @@
 #ifndef CP_TRACER_H
 #define CP_TRACER_H
 
+#include "common/trace_proto.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct cp_rec;
 struct trace_baseline;
-
-/*
- * SECCOMP_RET_DATA marks of a filter that reports denials to the tracer
- * (verify): RET_TRACE with CP_TRACE_DENY | errno means "the profile denies
- * this call with errno"; the tracer records it and fails the call with that
- * errno. Errno 0 stands for a kill action: the tracer kills the process.
- */
-#define CP_TRACE_DENY 0x8000u
-#define CP_TRACE_ERRNO_MASK 0x0fffu
 
 struct trace_opts {
 	char *const *argv; /* the command as given; argv[0] is recorded */

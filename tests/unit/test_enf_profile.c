@@ -27,7 +27,7 @@
 #include "common/recording.h"
 #include "common/util.h"
 #include "enforce/profile.h"
-#include "tracer/tracer.h"
+#include "common/trace_proto.h"
 
 static struct enf_profile *parse_ok(const char *json)
 {
