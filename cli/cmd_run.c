@@ -236,7 +236,13 @@ int cmd_run(int argc, char **argv)
 	r = enf_privs_apply(&pv, &step);
 	enf_user_free(&user);
 	if (r < 0) {
-		cli_error("run: %s: %s", enf_step_name(step), strerror(-r));
+		/* libseccomp's word for "the kernel refused it"; the usual reason is its size. */
+		if (r == -ECANCELED && step == ENF_STEP_FILTER)
+			cli_error("run: %s: the kernel refused the filter (%s has too many distinct rules for "
+				  "its 4096-instruction limit?)",
+				  enf_step_name(step), a.profile);
+		else
+			cli_error("run: %s: %s", enf_step_name(step), strerror(-r));
 		return CP_EXIT_FAILURE;
 	}
 	execv(path, a.cmd);
