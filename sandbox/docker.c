@@ -636,6 +636,7 @@ int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *p
 	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
 	struct gen_opts go = { .format = GEN_DOCKER };
 	struct gen_runtime *rt = NULL;
+	struct cp_err gerr = { 0 };
 	int r;
 
 	*flags = NULL;
@@ -644,15 +645,15 @@ int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *p
 		const char *name = runtime ? runtime : docker_runtime(o);
 
 		if (strcmp(name, "none")) {
-			r = gen_runtime_load(name, &rt, err, errlen);
+			r = gen_runtime_load(name, &rt, &gerr);
 			if (r < 0)
-				return r;
+				goto gen_failed;
 		}
 		go.runtime = rt;
-		r = gen_emit(rec, &go, &text, err, errlen);
+		r = gen_emit(rec, &go, &text, &gerr);
 		gen_runtime_free(rt);
 		if (r < 0)
-			return r;
+			goto gen_failed;
 		dir = cp_xasprintf("%s/capprof-verify.XXXXXX", base && *base ? base : "/var/tmp");
 		if (!mkdtemp(dir)) {
 			r = -errno;
@@ -679,13 +680,18 @@ int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *p
 	go.format = GEN_DOCKER_RUN;
 	go.profile_path = profile_path;
 	go.runtime = NULL;
-	r = gen_emit(rec, &go, flags, err, errlen);
-	if (r == 0)
+	r = gen_emit(rec, &go, flags, &gerr);
+	if (r < 0)
+		cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
+	else
 		r = dkr_verify_run(o, *flags, run, exit_code, err, errlen);
 out:
 	if (gen_path)
 		unlink(gen_path);
 	if (dir)
 		rmdir(dir);
+	return r;
+gen_failed:
+	cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
 	return r;
 }

@@ -35,9 +35,6 @@ int sbx_begin(const char *keep_dir, struct sbx **out, char *err, size_t errlen);
  */
 int sbx_enter(struct sbx *s);
 
-/* trace_opts.child_setup for record: sbx_enter, then trace_load_filter(). */
-int sbx_child_setup(void *arg);
-
 /*
  * After the run (parent side): collect the child's error, if any (returned
  * as -errno with err), then remove the work directory, or with keep_dir

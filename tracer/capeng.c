@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The capability retry engine (DESIGN.md, "Capability discovery").
+ * The capability retry engine (README.md, "How it works").
  *
  * A root workload runs with its permitted set intact and its effective set
  * lowered to the capabilities proven needed so far. When a syscall from the

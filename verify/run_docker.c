@@ -60,6 +60,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	cp_autoclose int cerr = -1;
 	const char *base = getenv("TMPDIR");
 	char hex[SHA256_DIGEST_STRING_LENGTH];
+	struct cp_err gerr = { 0 };
 	int r, code = 125;
 
 	if (t->add.n) {
@@ -91,9 +92,11 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 		return r;
 	}
 	go.profile_path = path;
-	r = gen_emit(&view, &go, &flags, err, errlen);
-	if (r < 0)
+	r = gen_emit(&view, &go, &flags, &gerr);
+	if (r < 0) {
+		cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
 		return r;
+	}
 	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	cout = mkfd("capprof-stdout");
 	cerr = mkfd("capprof-stderr");
