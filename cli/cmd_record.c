@@ -55,6 +55,14 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* In the traced child with --sandbox: enter the sandbox, then load the tracer's filter. */
+static int record_child_setup(void *arg)
+{
+	int r = sbx_enter(arg);
+
+	return r < 0 ? r : trace_load_filter();
+}
+
 /* --docker IMAGE: capprof record runs inside the container; its recording is saved here. */
 static int record_docker(const char *image, char **dargs, size_t ndargs, char **cmd, const char *out, bool caps,
 			 bool quiet, bool stats, bool hash_output)
@@ -256,10 +264,11 @@ int cmd_record(int argc, char **argv)
 
 	if (baseline) {
 		bool is_profile;
+		struct cp_err gerr = { 0 };
 
-		r = gen_load_any(baseline, &base, &is_profile, serr, sizeof(serr));
+		r = gen_load_any(baseline, &base, &is_profile, &gerr);
 		if (r < 0) {
-			cli_error("record: --baseline %s", serr);
+			cli_error("record: --baseline %s", cp_err_str(&gerr));
 			return CP_EXIT_FAILURE;
 		}
 		r = trace_baseline_new(base, caps, &tb);
@@ -279,7 +288,7 @@ int cmd_record(int argc, char **argv)
 			cli_error("record: %s", serr);
 			return CP_EXIT_FAILURE;
 		}
-		o.child_setup = sbx_child_setup;
+		o.child_setup = record_child_setup;
 		o.child_arg = sb;
 	}
 	o.hash_output = hash_output;

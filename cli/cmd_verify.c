@@ -388,6 +388,7 @@ int cmd_verify(int argc, char **argv)
 	bool min_caps = false, min_sys = false, caps_given = false, pass, sandbox = false, in_place = false;
 	enum env env;
 	char err[1024];
+	struct cp_err gerr = { 0 };
 	struct dkr_opts dk = { 0 };
 	cp_autofree char **dargs = NULL;
 
@@ -566,12 +567,12 @@ int cmd_verify(int argc, char **argv)
 			}
 		}
 		r = rname && !strcmp(rname, "none") ? 0 :
-						      gen_runtime_load(rname ? rname : "runc", &rt, err, sizeof(err));
+						      gen_runtime_load(rname ? rname : "runc", &rt, &gerr);
 		if (r == -ENOENT && !rname) {
 			printf("verify: runtime-runc.json not found: deriving the profile as 'emit --runtime none' "
 			       "(the runtime's own calls do not run here)\n");
 		} else if (r < 0) {
-			cli_error("verify: --runtime %s: %s", rname, err);
+			cli_error("verify: --runtime %s: %s", rname, cp_err_str(&gerr));
 			return CP_EXIT_FAILURE;
 		}
 		go.runtime = rt;

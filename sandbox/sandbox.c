@@ -18,7 +18,6 @@
  */
 #include "sandbox/sandbox.h"
 #include "common/util.h"
-#include "tracer/tracer.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -398,7 +397,8 @@ static int build_tree(struct sbx *s, const char *merged)
 	r = read_mounts(&m, &n);
 	if (r < 0)
 		return child_fail(s, r, "cannot read /proc/self/mountinfo: %s", strerror(-r));
-	qsort(m, n, sizeof(*m), mnt_cmp);
+	if (n)
+		qsort(m, n, sizeof(*m), mnt_cmp);
 	r = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		const char *p = m[i].point;
@@ -540,13 +540,6 @@ int sbx_enter(struct sbx *s)
 		return child_fail(s, -errno, "working directory %s does not exist in the sandbox: %s", s->cwd,
 				  strerror(errno));
 	return 0;
-}
-
-int sbx_child_setup(void *arg)
-{
-	int r = sbx_enter(arg);
-
-	return r < 0 ? r : trace_load_filter();
 }
 
 int sbx_end(struct sbx *s, char *err, size_t errlen)
