@@ -18,9 +18,14 @@ CPPFLAGS += -D_GNU_SOURCE -I. -DCP_VERSION='"$(VERSION)"' -DCP_DATADIR='"$(DATAD
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN)
 LDLIBS += $(shell pkg-config --libs $(PKGS)) -pthread
 
-LIB_SRC := $(sort $(wildcard common/*.c tracer/*.c generator/*.c enforce/*.c sandbox/*.c verify/*.c cli/*.c))
-LIB_SRC := $(filter-out cli/main.c,$(LIB_SRC))
+# The library: every module but cli/, which only parses and prints and is
+# linked into the binary alone (unit tests and fuzz targets link the library
+# without it). Module dependencies: README.md "Layout", make layering.
+LIB_DIRS := common tracer enforce generator sandbox verify
+LIB_SRC := $(sort $(wildcard $(LIB_DIRS:%=%/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_SRC := $(sort $(wildcard cli/*.c))
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 WL_SRC := $(sort $(wildcard tests/workloads/*.c))
@@ -36,7 +41,7 @@ $(B)/libcapprof.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/capprof: $(B)/cli/main.o $(B)/libcapprof.a
+$(B)/capprof: $(CLI_OBJ) $(B)/libcapprof.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcapprof.a
@@ -64,8 +69,13 @@ tests: $(UNIT_BIN) $(WL_BIN) $(if $(SAN),$(REPLAY_BIN))
 
 # Tests at once: CHECK_JOBS (default: the machine's processors).
 CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-check: all tests
+check: layering all tests
 	CAPPROF=$(abspath $(B)/capprof) BUILD=$(abspath $(B)) tests/run-tests.sh -j $(CHECK_JOBS)
+
+# Which module may include which (README.md "Layout"): fails on an
+# #include that crosses the matrix.
+layering:
+	scripts/layering.sh
 
 # Proofs of data (tests whose "# prove:" line names the files they prove,
 # tests/docker/runtime_baseline.sh): `make check` runs them only when those
@@ -98,13 +108,27 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/profiles
 	install -m 0644 profiles/*.json $(DESTDIR)$(DATADIR)/profiles/
 
+# Every C source and header of the tree, whatever directory it is in (build
+# directories aside): make format rewrites them, make format-check (run by
+# CI) fails on any difference from .clang-format.
+CLANG_FORMAT ?= clang-format
+FORMAT_SRC = $(shell find . -path ./.git -prune -o -path './build*' -prune -o \
+	-type f \( -name '*.c' -o -name '*.h' \) -print | sed 's|^\./||' | LC_ALL=C sort)
+
 format:
-	clang-format -i $(LIB_SRC) cli/main.c common/*.h tracer/*.h generator/*.h enforce/*.h cli/*.h \
-		$(UNIT_SRC) $(WL_SRC)
+	$(CLANG_FORMAT) -i $(FORMAT_SRC)
+
+format-check:
+	@mkdir -p $(B)
+	@$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC) 2>$(B)/format-check.log || { \
+		grep -E '^[^ ]+:[0-9]+:[0-9]+: error' $(B)/format-check.log | cut -d: -f1 | sort | uniq -c; \
+		echo "format-check: $$(grep -c ': error' $(B)/format-check.log) places differ from .clang-format (details: $(B)/format-check.log); run make format"; \
+		exit 1; }
+	@echo "format-check: $(words $(FORMAT_SRC)) files match .clang-format"
 
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all tests check prove check-asan bench example install format clean
--include $(LIB_OBJ:.o=.d) $(B)/cli/main.d
+.PHONY: all tests check layering prove check-asan bench example install format format-check clean
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 -include mk/*.mk

@@ -5,7 +5,7 @@
 
 #include "common/util.h"
 
-/* Exit codes (DESIGN.md, "Command-line contract"). */
+/* Exit codes (README.md, "Exit codes"; man/capprof.1, EXIT STATUS). */
 enum {
 	CP_EXIT_OK = 0,
 	CP_EXIT_DIFFERS = 1, /* diff: NEW needs more; verify: fail */

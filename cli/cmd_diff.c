@@ -29,7 +29,7 @@ int cmd_diff(int argc, char **argv)
 	cp_autofree char *text = NULL;
 	struct gen_diff_side a, b;
 	bool more;
-	char err[1024];
+	struct cp_err err = { 0 };
 	int c;
 
 	opterr = 0;
@@ -45,9 +45,9 @@ int cmd_diff(int argc, char **argv)
 		cli_error("diff: expected two files, OLD and NEW (got %d)", argc - optind);
 		return CP_EXIT_USAGE;
 	}
-	if (gen_load_any(argv[optind], &old, &a.is_profile, err, sizeof(err)) < 0 ||
-	    gen_load_any(argv[optind + 1], &new_, &b.is_profile, err, sizeof(err)) < 0) {
-		cli_error("%s", err);
+	if (gen_load_any(argv[optind], &old, &a.is_profile, &err) < 0 ||
+	    gen_load_any(argv[optind + 1], &new_, &b.is_profile, &err) < 0) {
+		cli_error("%s", cp_err_str(&err));
 		return CP_EXIT_USAGE;
 	}
 	a.rec = old;

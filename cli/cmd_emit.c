@@ -127,6 +127,7 @@ int cmd_emit(int argc, char **argv)
 	cp_autorec *rec = NULL;
 	size_t ninputs = 0, nl = 0;
 	char err[1024];
+	struct cp_err gerr = { 0 };
 	int c, idx, r;
 
 	for (size_t i = 0; i < CP_ARRAY_SIZE(formats); i++)
@@ -236,21 +237,21 @@ int cmd_emit(int argc, char **argv)
 		return CP_EXIT_USAGE;
 	}
 
-	r = gen_load_merged(inputs, ninputs, &rec, err, sizeof(err));
+	r = gen_load_merged(inputs, ninputs, &rec, &gerr);
 	if (r < 0) {
-		cli_error("%s", err);
+		cli_error("%s", cp_err_str(&gerr));
 		return CP_EXIT_USAGE;
 	}
 	if ((!runtime || strcmp(runtime, "none")) &&
 	    (o.format == GEN_DOCKER || o.format == GEN_OCI || o.format == GEN_SPO)) {
-		r = runtime ? gen_runtime_load(runtime, &rt, err, sizeof(err)) : gen_runtime_load_either(&rt, err, sizeof(err));
+		r = runtime ? gen_runtime_load(runtime, &rt, &gerr) : gen_runtime_load_either(&rt, &gerr);
 		if (r < 0) {
-			cli_error("emit: --runtime %s: %s", runtime ? runtime : "runc/crun", err);
+			cli_error("emit: --runtime %s: %s", runtime ? runtime : "runc/crun", cp_err_str(&gerr));
 			return CP_EXIT_USAGE;
 		}
 		o.runtime = rt;
 	}
-	if (o.format == GEN_SUMMARY && gen_datafile_find("docker-default.json", &dd_path, err, sizeof(err)) == 0 &&
+	if (o.format == GEN_SUMMARY && gen_datafile_find("docker-default.json", &dd_path, NULL) == 0 &&
 	    cp_read_file(dd_path, 4u << 20, &dd_text, NULL) == 0) {
 		o.docker_default = dd_text;
 		o.docker_default_path = dd_path;
@@ -265,11 +266,11 @@ int cmd_emit(int argc, char **argv)
 		if (o.with_reachable)
 			warn_blind(reach, o.reach_max_risk);
 	}
-	r = gen_emit(rec, &o, &text, err, sizeof(err));
+	r = gen_emit(rec, &o, &text, &gerr);
 	gen_runtime_free(rt);
 	reach_report_free(reach);
 	if (r < 0) {
-		cli_error("emit: %s", err);
+		cli_error("emit: %s", cp_err_str(&gerr));
 		return CP_EXIT_USAGE;
 	}
 	/* what --arch could not carry over: one line each (the profile's comments say it too) */

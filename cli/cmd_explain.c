@@ -40,7 +40,7 @@ int cmd_explain(int argc, char **argv)
 	const char *name = NULL;
 	cp_autorec *rec = NULL;
 	cp_autofree char *text = NULL;
-	char err[1024];
+	struct cp_err err = { 0 };
 	bool unexercised = false, json = false;
 	int c, r;
 
@@ -81,9 +81,9 @@ int cmd_explain(int argc, char **argv)
 		cli_error("explain: --unexercised takes no name (got \"%s\")", name);
 		return CP_EXIT_USAGE;
 	}
-	r = gen_load_merged(&input, 1, &rec, err, sizeof(err));
+	r = gen_load_merged(&input, 1, &rec, &err);
 	if (r < 0) {
-		cli_error("%s", err);
+		cli_error("%s", cp_err_str(&err));
 		return CP_EXIT_USAGE;
 	}
 	if (unexercised) {
@@ -98,13 +98,13 @@ int cmd_explain(int argc, char **argv)
 		}
 		return CP_EXIT_OK;
 	}
-	r = gen_explain(rec, name, &text, err, sizeof(err));
+	r = gen_explain(rec, name, &text, &err);
 	if (r == -ENOENT) {
-		cli_error("%s: %s", input, err);
+		cli_error("%s: %s", input, cp_err_str(&err));
 		return CP_EXIT_DIFFERS;
 	}
 	if (r < 0) {
-		cli_error("explain: %s", err);
+		cli_error("explain: %s", cp_err_str(&err));
 		return CP_EXIT_USAGE;
 	}
 	if (cli_output(NULL, text, strlen(text)) < 0) {

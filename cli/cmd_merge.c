@@ -28,7 +28,7 @@ int cmd_merge(int argc, char **argv)
 	const char *output = NULL;
 	cp_autorec *rec = NULL;
 	cp_autofree char *text = NULL;
-	char err[1024];
+	struct cp_err err = { 0 };
 	int c, r;
 
 	opterr = 0;
@@ -56,9 +56,9 @@ int cmd_merge(int argc, char **argv)
 		cli_error("merge: no input recordings (usage: capprof merge -o OUT IN...)");
 		return CP_EXIT_USAGE;
 	}
-	r = gen_load_merged(argv + optind, (size_t)(argc - optind), &rec, err, sizeof(err));
+	r = gen_load_merged(argv + optind, (size_t)(argc - optind), &rec, &err);
 	if (r < 0) {
-		cli_error("%s", err);
+		cli_error("%s", cp_err_str(&err));
 		return CP_EXIT_USAGE;
 	}
 	text = rec_to_json(rec);

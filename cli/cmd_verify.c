@@ -26,6 +26,7 @@
 #include "enforce/caps.h"
 #include "enforce/profile.h"
 #include "generator/gen.h"
+#include "sandbox/engine_args.h"
 #include "sandbox/sandbox.h" /* --sandbox, --docker (docs/sandbox-and-docker.md) */
 #include "tracer/tracer.h"
 #include "verify/verify.h"
@@ -34,7 +35,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: capprof verify [-i FILE] [--profile JSON] [--cap-add CAP]... [--minimize[=caps|syscalls|all]]\n"
 	      "                      [--runtime runc|crun|none] [--nnp] [--no-args] [--ignore-output] [-o FILE]\n"
-	      "                      [--sandbox | --in-place | --docker IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
+	      "                      [--sandbox | --in-place | --docker|--podman IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
 	      "Re-run the recorded command (or CMD) in the recorded directory as the recorded user,\n"
 	      "enforced under the profile and capabilities and traced: report every denied syscall and\n"
 	      "whether the outcome (exit status, output) matches the recording. It runs where the\n"
@@ -71,11 +72,49 @@ static void usage(FILE *f)
 	      "      --docker IMAGE        run in a container of IMAGE: 'docker run' with exactly the\n"
 	      "                            flags 'capprof emit --docker-run' prints; compares exit\n"
 	      "                            status and output (a container shows no denials)\n"
-	      "      --docker-arg ARG      pass ARG to 'docker run' (repeat)\n"
+	      "      --docker-arg ARG      pass ARG to 'docker run' (repeat). Arguments that widen the\n"
+	      "                            container's privileges (--privileged, --cap-add, --device,\n"
+	      "                            host namespaces, unconfined --security-opt, host system\n"
+	      "                            paths bound) are refused when they come from the recording\n"
+	      "      --podman IMAGE        as --docker, with podman (default runtime crun) as the engine\n"
+	      "      --no-run              show what would run (command, user, capabilities, engine\n"
+	      "                            arguments) and check the profile, without running anything\n"
 	      "  -h, --help                this help\n\n"
 	      "Exit status: 0 pass, 1 fail, 125 error (also when the environment the recording asks for\n"
 	      "cannot be honoured). See docs/run-verify.md, docs/sandbox-and-docker.md.\n",
 	      f);
+}
+
+enum env { ENV_HOST, ENV_SANDBOX, ENV_DOCKER };
+
+/*
+ * What will run, before it runs (a recording is data anyone may have
+ * written): the command, the user, the capabilities and where, with the
+ * engine's arguments.
+ */
+static void show_plan(const struct cp_rec *rec, char *const *cmd, enum env env, const struct dkr_opts *dk,
+		      bool args_from_rec, const char *profile, uint64_t caps, bool no_run)
+{
+	printf("verify: %s:", no_run ? "would run (--no-run: nothing is run)" : "will run");
+	for (size_t i = 0; cmd && cmd[i]; i++)
+		printf(" %s", cmd[i]);
+	printf("\n  as uid %u gid %u in %s\n", rec->uid, rec->gid, rec->cwd ? rec->cwd : "(current directory)");
+	if (env == ENV_DOCKER) {
+		printf("  in a container of %s, docker run arguments from %s:", dk->image,
+		       args_from_rec ? "the recording" : "the command line");
+		for (size_t i = 0; i < dk->ndocker_args; i++)
+			printf(" %s", dk->docker_args[i]);
+		printf("%s\n", dk->ndocker_args ? "" : " (none)");
+		return;
+	}
+	printf("  %s, profile %s, capabilities:",
+	       env == ENV_SANDBOX ? "on a throw-away overlay of this host" : "on this host",
+	       profile ? profile : "derived from the recording");
+	for (int c = 0; c < CP_MAX_CAP; c++)
+		if (caps & (1ull << c))
+			printf(" %s", cp_cap_name(c));
+	printf("%s\n", caps ? "" : " (none)");
+	fflush(stdout);
 }
 
 /* Progress on stderr: each trial and its result as it comes. */
@@ -289,7 +328,6 @@ static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof
 }
 
 /* Where the runs happen. */
-enum env { ENV_HOST, ENV_SANDBOX, ENV_DOCKER };
 
 enum {
 	O_RUNTIME = 256,
@@ -300,6 +338,8 @@ enum {
 	O_DOCKER,
 	O_DOCKER_ARG,
 	O_IN_PLACE,
+	O_NO_RUN,
+	O_PODMAN,
 };
 
 int cmd_verify(int argc, char **argv)
@@ -320,6 +360,8 @@ int cmd_verify(int argc, char **argv)
 		{ "in-place", no_argument, NULL, O_IN_PLACE },
 		{ "docker", required_argument, NULL, O_DOCKER },
 		{ "docker-arg", required_argument, NULL, O_DOCKER_ARG },
+		{ "no-run", no_argument, NULL, O_NO_RUN },
+		{ "podman", required_argument, NULL, O_PODMAN },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -344,9 +386,12 @@ int cmd_verify(int argc, char **argv)
 	size_t ncaps = 0, len = 0;
 	uint64_t caps = 0;
 	int nnp = -1, c, r, ret = CP_EXIT_FAILURE;
+	bool no_run = false, args_from_rec = false;
+	size_t bad;
 	bool min_caps = false, min_sys = false, caps_given = false, pass, sandbox = false, in_place = false;
 	enum env env;
 	char err[1024];
+	struct cp_err gerr = { 0 };
 	struct dkr_opts dk = { 0 };
 	cp_autofree char **dargs = NULL;
 
@@ -405,11 +450,16 @@ int cmd_verify(int argc, char **argv)
 			in_place = true;
 			break;
 		case O_DOCKER:
+		case O_PODMAN:
 			dk.image = optarg;
+			dk.engine = c == O_PODMAN ? "podman" : NULL;
 			break;
 		case O_DOCKER_ARG:
 			dargs = cp_xreallocarray(dargs, dk.ndocker_args + 1, sizeof(char *));
 			dargs[dk.ndocker_args++] = optarg;
+			break;
+		case O_NO_RUN:
+			no_run = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -462,6 +512,14 @@ int cmd_verify(int argc, char **argv)
 		for (size_t i = 0; i < rec->env_ndocker_args; i++)
 			dargs[i] = rec->env_docker_args[i];
 		dk.ndocker_args = rec->env_ndocker_args;
+		args_from_rec = true;
+		/* The recording is data anyone may have written: it must not widen the container's privileges. */
+		if (dkr_args_check(dargs, dk.ndocker_args, &bad, err, sizeof(err)) < 0) {
+			cli_error("%s: recorded docker argument %s; refusing it (give --docker %s with the --docker-arg "
+				  "values you trust to run anyway)",
+				  input, err, dk.image);
+			return CP_EXIT_FAILURE;
+		}
 		printf("verify: recorded in a container of %s: verifying in %s of %s\n", dk.image,
 		       min_caps || min_sys ? "a fresh container per trial" : "a container", dk.image);
 	} else if (rec->env_sandbox) {
@@ -488,6 +546,9 @@ int cmd_verify(int argc, char **argv)
 	if (env == ENV_DOCKER && !min_caps && !min_sys && !caps_given && !output) {
 		dk.docker_args = dargs;
 		dk.argv = optind < argc ? argv + optind : rec->argv;
+		show_plan(rec, dk.argv, env, &dk, args_from_rec, NULL, 0, no_run);
+		if (no_run)
+			return CP_EXIT_OK;
 		v.rec = rec;
 		return verify_docker(&v, &dk, profile, runtime);
 	}
@@ -511,12 +572,12 @@ int cmd_verify(int argc, char **argv)
 			}
 		}
 		r = rname && !strcmp(rname, "none") ? 0 :
-						      gen_runtime_load(rname ? rname : "runc", &rt, err, sizeof(err));
+						      gen_runtime_load(rname ? rname : "runc", &rt, &gerr);
 		if (r == -ENOENT && !rname) {
 			printf("verify: runtime-runc.json not found: deriving the profile as 'emit --runtime none' "
 			       "(the runtime's own calls do not run here)\n");
 		} else if (r < 0) {
-			cli_error("verify: --runtime %s: %s", rname, err);
+			cli_error("verify: --runtime %s: %s", rname, cp_err_str(&gerr));
 			return CP_EXIT_FAILURE;
 		}
 		go.runtime = rt;
@@ -570,6 +631,12 @@ int cmd_verify(int argc, char **argv)
 	tr.argv = optind < argc ? argv + optind : rec->argv;
 	if (!tr.argv || !tr.argv[0]) {
 		cli_error("%s: no recorded command (give one after --)", input);
+		goto out;
+	}
+	dk.docker_args = dargs;
+	show_plan(rec, tr.argv, env, &dk, args_from_rec, profile, caps, no_run);
+	if (no_run) {
+		ret = CP_EXIT_OK;
 		goto out;
 	}
 	/* The recording (and -o) are written after we chdir to the recorded directory. */

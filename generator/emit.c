@@ -148,14 +148,12 @@ void gen_least_view(const struct cp_rec *rec, struct cp_rec *view)
 			view->caps[c].hits = 0;
 }
 
-int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, char *err, size_t errlen)
+int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, struct cp_err *err)
 {
 	struct gen_policy *p = NULL;
 	struct gen_opts so = *o;
 	struct cp_rec view;
 
-	(void)err;
-	(void)errlen;
 	/*
 	 * Least privilege: a capability verify --minimize found tolerated is
 	 * not granted. A shallow view of the recording (renderers only read).
@@ -190,7 +188,7 @@ int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, cha
 	case GEN_SPO:
 		break;
 	default:
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "emit: unknown output format %d", (int)o->format);
 	}
 	if (o->ntargets)
 		gen_policy_build_arches(rec, &so, &p);

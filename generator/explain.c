@@ -132,7 +132,7 @@ static bool syscall_known(const struct cp_rec *rec, const char *name)
 	return false;
 }
 
-int gen_explain(const struct cp_rec *rec, const char *name, char **out, char *err, size_t errlen)
+int gen_explain(const struct cp_rec *rec, const char *name, char **out, struct cp_err *err)
 {
 	struct cp_buf b = { 0 };
 	size_t found = 0;
@@ -148,8 +148,7 @@ int gen_explain(const struct cp_rec *rec, const char *name, char **out, char *er
 
 		if (cap < 0) {
 			cp_buf_free(&b);
-			snprintf(err, errlen, "\"%s\" is not a capability libcap knows", name);
-			return -EINVAL;
+			return cp_fail(err, -EINVAL, "\"%s\" is not a capability libcap knows", name);
 		}
 		if (rec->caps[cap].hits) {
 			cap_detail(&b, cp_cap_name(cap), &rec->caps[cap]);
@@ -158,9 +157,8 @@ int gen_explain(const struct cp_rec *rec, const char *name, char **out, char *er
 	} else {
 		if (!syscall_known(rec, name)) {
 			cp_buf_free(&b);
-			snprintf(err, errlen, "\"%s\" is not a syscall libseccomp knows (capabilities in upper case)",
-				 name);
-			return -EINVAL;
+			return cp_fail(err, -EINVAL,
+				       "\"%s\" is not a syscall libseccomp knows (capabilities in upper case)", name);
 		}
 		for (size_t i = 0; i < rec->narch; i++) {
 			int nr = cp_syscall_nr(rec->arch[i].token, name);
@@ -174,8 +172,7 @@ int gen_explain(const struct cp_rec *rec, const char *name, char **out, char *er
 	}
 	if (!found) {
 		cp_buf_free(&b);
-		snprintf(err, errlen, "%s is not in the recording: the workload did not need it", name);
-		return -ENOENT;
+		return cp_fail(err, -ENOENT, "%s is not in the recording: the workload did not need it", name);
 	}
 	*out = b.data;
 	return 0;

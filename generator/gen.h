@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/err.h"
 #include "common/recording.h"
 
 struct cp_buf;
@@ -180,16 +181,15 @@ bool gen_nnp_ok(const struct cp_rec *rec);
  * $CAPPROF_DATADIR, ../profiles and ../share/capprof/profiles next to the
  * executable, then CP_DATADIR/profiles. On -ENOENT, err lists the paths searched.
  */
-int gen_datafile_find(const char *file, char **path, char *err, size_t errlen);
-int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, char *err,
-		      size_t errlen);
-int gen_runtime_load(const char *name, struct gen_runtime **out, char *err, size_t errlen);
+int gen_datafile_find(const char *file, char **path, struct cp_err *err);
+int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, struct cp_err *err);
+int gen_runtime_load(const char *name, struct gen_runtime **out, struct cp_err *err);
 /*
  * The default: runc's list united with crun's (when its data file is
  * there), so the profile works under Docker+runc and Podman+crun alike.
  * Only runc's data: exactly runc's list.
  */
-int gen_runtime_load_either(struct gen_runtime **out, char *err, size_t errlen);
+int gen_runtime_load_either(struct gen_runtime **out, struct cp_err *err);
 void gen_runtime_free(struct gen_runtime *rt);
 
 /*
@@ -200,7 +200,7 @@ void gen_runtime_free(struct gen_runtime *rt);
 void gen_least_view(const struct cp_rec *rec, struct cp_rec *view);
 
 /* Render a recording in o->format. Returns 0 and malloc'd text, or -errno with err. */
-int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, char *err, size_t errlen);
+int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, struct cp_err *err);
 
 /* Policy renderers (used by gen_emit and tests). */
 char *gen_docker_json(const struct gen_policy *p);
@@ -215,7 +215,7 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o);
  * value sets; any other rule or an unconditional allow means "any value".
  */
 bool gen_is_profile(const char *text, size_t len);
-int gen_profile_to_rec(const char *text, size_t len, struct cp_rec **out, char *err, size_t errlen);
+int gen_profile_to_rec(const char *text, size_t len, struct cp_rec **out, struct cp_err *err);
 
 /* diff: text report; *more set when NEW needs something OLD did not have. */
 struct gen_diff_side {
@@ -225,7 +225,7 @@ struct gen_diff_side {
 char *gen_diff(const struct gen_diff_side *old, const struct gen_diff_side *new_, bool *more);
 
 /* explain: all entries when name is NULL. Returns -ENOENT when name is not recorded. */
-int gen_explain(const struct cp_rec *rec, const char *name, char **out, char *err, size_t errlen);
+int gen_explain(const struct cp_rec *rec, const char *name, char **out, struct cp_err *err);
 
 /*
  * Name the function of path containing ip, for non-PIE executables (or any
@@ -235,9 +235,9 @@ int gen_explain(const struct cp_rec *rec, const char *name, char **out, char *er
 int gen_symbolize(const char *path, uint64_t ip, char *buf, size_t len);
 
 /* Load and merge recordings; err names the file at fault. */
-int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, char *err, size_t errlen);
+int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, struct cp_err *err);
 /* Load a recording or a Docker seccomp profile (told apart by "defaultAction"). */
-int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, char *err, size_t errlen);
+int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, struct cp_err *err);
 
 /* Where an unprivileged setting can replace a capability. */
 struct gen_cap_alt {

@@ -8,19 +8,17 @@
 
 #define GEN_MAX_INPUT (64u << 20)
 
-int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, char *err, size_t errlen)
+int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, struct cp_err *err)
 {
 	cp_autorec *all = NULL;
-	char e[384];
+	char e[CP_ERR_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		cp_autorec *r = NULL;
 		int ret = rec_load(paths[i], &r, e, sizeof(e));
 
-		if (ret < 0) {
-			snprintf(err, errlen, "%s: %s", paths[i], e);
-			return ret;
-		}
+		if (ret < 0)
+			return cp_fail(err, ret, "%s: %s", paths[i], e);
 		if (!all)
 			all = cp_steal_pointer(&r);
 		else
@@ -30,20 +28,21 @@ int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, char *err
 	return 0;
 }
 
-int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, char *err, size_t errlen)
+int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, struct cp_err *err)
 {
 	cp_autofree char *text = NULL;
-	char e[384];
+	char e[CP_ERR_MAX];
 	size_t len;
 	int r = cp_read_file(path, GEN_MAX_INPUT, &text, &len);
 
-	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, r == -EFBIG ? "too large for a recording or profile" : cp_read_strerror(r));
-		return r;
-	}
-	*is_profile = gen_is_profile(text, len);
-	r = *is_profile ? gen_profile_to_rec(text, len, out, e, sizeof(e)) : rec_parse(text, len, out, e, sizeof(e));
 	if (r < 0)
-		snprintf(err, errlen, "%s: %s", path, e);
-	return r;
+		return cp_fail(err, r, "%s: %s", path,
+			       r == -EFBIG ? "too large for a recording or profile" : cp_read_strerror(r));
+	*is_profile = gen_is_profile(text, len);
+	if (*is_profile) {
+		r = gen_profile_to_rec(text, len, out, err);
+		return r < 0 ? cp_err_wrap(err, r, "%s", path) : r;
+	}
+	r = rec_parse(text, len, out, e, sizeof(e));
+	return r < 0 ? cp_fail(err, r, "%s: %s", path, e) : r;
 }

@@ -29,13 +29,14 @@ bool gen_is_profile(const char *text, size_t len)
 	       !cJSON_GetObjectItemCaseSensitive(root, "schema");
 }
 
-int gen_profile_to_rec(const char *text, size_t len, struct cp_rec **out, char *err, size_t errlen)
+int gen_profile_to_rec(const char *text, size_t len, struct cp_rec **out, struct cp_err *err)
 {
 	cp_autoprofile *p = NULL;
 	const uint64_t no_caps = 0;
-	int r = enf_profile_parse(text, len, &p, err, errlen);
+	char e[CP_ERR_MAX];
+	int r = enf_profile_parse(text, len, &p, e, sizeof(e));
 
 	if (r < 0)
-		return r;
+		return cp_fail(err, r, "%s", e);
 	return enf_profile_to_rec(p, &no_caps, out);
 }

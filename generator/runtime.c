@@ -19,7 +19,7 @@
 
 #define GEN_MAX_DATAFILE (4u << 20)
 
-int gen_datafile_find(const char *file, char **path, char *err, size_t errlen)
+int gen_datafile_find(const char *file, char **path, struct cp_err *err)
 {
 	char *dirs[4] = { NULL };
 	size_t nd = 0;
@@ -55,7 +55,7 @@ int gen_datafile_find(const char *file, char **path, char *err, size_t errlen)
 		free(p);
 	}
 	if (r < 0)
-		snprintf(err, errlen, "%s not found (searched %s; set CAPPROF_DATADIR)", file, searched.data);
+		cp_fail(err, r, "%s not found (searched %s; set CAPPROF_DATADIR)", file, searched.data);
 	cp_buf_free(&searched);
 	for (size_t i = 0; i < nd; i++)
 		free(dirs[i]);
@@ -104,26 +104,23 @@ static bool syscall_known(const char *name)
 	return false;
 }
 
-static int name_list(const cJSON *root, const char *key, char ***out, size_t *n, char *err, size_t errlen)
+static int name_list(const cJSON *root, const char *key, char ***out, size_t *n, struct cp_err *err)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, key), *it;
 	size_t i = 0, k = 0;
 	char **v;
 
-	if (!cJSON_IsArray(j)) {
-		snprintf(err, errlen, "%s: expected an array of syscall names", key);
-		return -EINVAL;
-	}
+	if (!cJSON_IsArray(j))
+		return cp_fail(err, -EINVAL, "%s: expected an array of syscall names", key);
 	v = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(char *));
 	*out = v;
 	cJSON_ArrayForEach(it, j)
 	{
 		if (!cJSON_IsString(it) || !syscall_known(it->valuestring)) {
-			snprintf(err, errlen, "%s[%zu]: expected a syscall name%s%.64s%s", key, i,
-				 cJSON_IsString(it) ? " (unknown: \"" : "", cJSON_IsString(it) ? it->valuestring : "",
-				 cJSON_IsString(it) ? "\")" : "");
 			*n = k;
-			return -EINVAL;
+			return cp_fail(err, -EINVAL, "%s[%zu]: expected a syscall name%s%.64s%s", key, i,
+				       cJSON_IsString(it) ? " (unknown: \"" : "", cJSON_IsString(it) ? it->valuestring : "",
+				       cJSON_IsString(it) ? "\")" : "");
 		}
 		v[k++] = cp_xstrdup(it->valuestring);
 		i++;
@@ -141,76 +138,55 @@ static int name_list(const cJSON *root, const char *key, char ***out, size_t *n,
 	return 0;
 }
 
-static int runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, char *err,
-			 size_t errlen)
+int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, struct cp_err *err)
 {
 	cp_cleanup(json_freep) cJSON *root = NULL;
 	cp_cleanup(runtime_freep) struct gen_runtime *rt = NULL;
 	const cJSON *j;
+	char jerr[CP_ERR_MAX];
 	int r;
 
-	r = json_parse_document(text, len, &root, err, errlen);
+	r = json_parse_document(text, len, &root, jerr, sizeof(jerr));
 	if (r < 0)
-		return r;
-	if (!cJSON_IsObject(root)) {
-		snprintf(err, errlen, "top level: expected an object");
-		return -EINVAL;
-	}
+		return cp_fail(err, r, "%s", jerr);
+	if (!cJSON_IsObject(root))
+		return cp_fail(err, -EINVAL, "top level: expected an object");
 	rt = cp_xcalloc(1, sizeof(*rt));
 	j = cJSON_GetObjectItemCaseSensitive(root, "runtime");
-	if (!cJSON_IsString(j) || (name && strcmp(j->valuestring, name))) {
-		snprintf(err, errlen, "runtime: expected \"%s\"", name ? name : "a runtime name");
-		return -EINVAL;
-	}
+	if (!cJSON_IsString(j) || (name && strcmp(j->valuestring, name)))
+		return cp_fail(err, -EINVAL, "runtime: expected \"%s\"", name ? name : "a runtime name");
 	rt->name = cp_xstrdup(j->valuestring);
 	j = cJSON_GetObjectItemCaseSensitive(root, "measured");
-	if (j && !cJSON_IsString(j)) {
-		snprintf(err, errlen, "measured: expected a string");
-		return -EINVAL;
-	}
+	if (j && !cJSON_IsString(j))
+		return cp_fail(err, -EINVAL, "measured: expected a string");
 	rt->measured = j ? cp_xstrdup(j->valuestring) : NULL;
-	r = name_list(root, "with_nnp", &rt->with_nnp, &rt->n_with, err, errlen);
+	r = name_list(root, "with_nnp", &rt->with_nnp, &rt->n_with, err);
 	if (r < 0)
 		return r;
-	r = name_list(root, "without_nnp", &rt->without_nnp, &rt->n_without, err, errlen);
+	r = name_list(root, "without_nnp", &rt->without_nnp, &rt->n_without, err);
 	if (r < 0)
 		return r;
 	*out = cp_steal_pointer(&rt);
 	return 0;
 }
 
-int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, char *err,
-		      size_t errlen)
-{
-	int r = runtime_parse(text, len, name, out, err, errlen);
-
-	if (r < 0 && err && errlen)
-		cp_scrub_controls(err); /* names quoted from the file */
-	return r;
-}
-
-int gen_runtime_load(const char *name, struct gen_runtime **out, char *err, size_t errlen)
+int gen_runtime_load(const char *name, struct gen_runtime **out, struct cp_err *err)
 {
 	cp_autofree char *file = cp_xasprintf("runtime-%s.json", name);
 	cp_autofree char *path = NULL;
 	cp_autofree char *text = NULL;
-	char e2[512];
 	size_t len;
 	int r;
 
-	r = gen_datafile_find(file, &path, err, errlen);
+	r = gen_datafile_find(file, &path, err);
 	if (r < 0)
 		return r;
 	r = cp_read_file(path, GEN_MAX_DATAFILE, &text, &len);
-	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
-		return r;
-	}
-	r = gen_runtime_parse(text, len, name, out, e2, sizeof(e2));
-	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, e2);
-		return r;
-	}
+	if (r < 0)
+		return cp_fail(err, r, "%s: %s", path, strerror(-r));
+	r = gen_runtime_parse(text, len, name, out, err);
+	if (r < 0)
+		return cp_err_wrap(err, r, "%s", path);
 	(*out)->path = cp_steal_pointer(&path);
 	return 0;
 }
@@ -226,24 +202,25 @@ static void union_list(char ***v, size_t *n, char *const *add, size_t nadd)
 	}
 }
 
-int gen_runtime_load_either(struct gen_runtime **out, char *err, size_t errlen)
+int gen_runtime_load_either(struct gen_runtime **out, struct cp_err *err)
 {
 	cp_cleanup(runtime_freep) struct gen_runtime *runc = NULL, *crun = NULL;
 	struct gen_runtime *u;
-	char e2[512];
+	struct cp_err e2 = { 0 };
 	int r;
 
-	r = gen_runtime_load("runc", &runc, err, errlen);
+	r = gen_runtime_load("runc", &runc, err);
 	if (r < 0)
 		return r;
-	r = gen_runtime_load("crun", &crun, e2, sizeof(e2));
+	r = gen_runtime_load("crun", &crun, &e2);
 	if (r == -ENOENT) {
 		/* only runc's data (an installation without crun's): runc's list as it is */
 		*out = cp_steal_pointer(&runc);
 		return 0;
 	}
 	if (r < 0) {
-		snprintf(err, errlen, "%s", e2);
+		if (err)
+			*err = e2;
 		return r;
 	}
 	u = cp_xcalloc(1, sizeof(*u));

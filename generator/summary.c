@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* moby daemon/pkg/oci/caps/defaults.go (see /work/shared/reference/README.md) */
+/* Docker's default capability set (profiles/README.md, "Docker's default capabilities") */
 static const char *const docker_default_caps[] = {
 	"AUDIT_WRITE", "CHOWN",	 "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",   "MKNOD",
 	"NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",

@@ -19,10 +19,15 @@ need() { # TOOL PACKAGE
 	exit 2
 }
 
-# Our C sources: the library, main, tests, workloads and fuzz targets.
+# Our C sources: every .c file of the tree (library modules, main, tests,
+# workloads, fuzz targets, and any directory added later), build output aside.
 c_sources() {
-	find common tracer generator enforce cli tests/unit tests/workloads tests/fuzz \
-		-name '*.c' -type f 2>/dev/null | sort
+	find . -path ./.git -prune -o -path './build*' -prune -o -name '*.c' -type f -print |
+		sed 's|^\./||' | LC_ALL=C sort
+}
+# The directories holding them, for cppcheck.
+c_dirs() {
+	c_sources | sed 's|/[^/]*$||' | LC_ALL=C sort -u
 }
 
 # The same preprocessor view the Makefile gives the compiler.
@@ -91,9 +96,7 @@ run_cppcheck() {
 	need cppcheck cppcheck
 	echo "== cppcheck ($(cppcheck --version))"
 	local dirs=()
-	for d in common tracer generator enforce cli tests/unit tests/workloads tests/fuzz; do
-		[[ -d $d ]] && dirs+=("$d")
-	done
+	mapfile -t dirs < <(c_dirs)
 	cppcheck 2>&1 --enable=warning,performance,portability --error-exitcode=1 --inline-suppr \
 		--quiet --std=c11 -j "$jobs" "${defs[@]}" -I. "${pkg_incs[@]}" \
 		--suppress=missingIncludeSystem --suppressions-list=<(known_for cppcheck | awk '{ print $2 ":" $1 }') \
@@ -105,7 +108,7 @@ run_shellcheck() {
 	echo "== shellcheck ($(shellcheck --version | sed -n 's/^version: //p'))"
 	local files=()
 	shopt -s globstar nullglob
-	files=(scripts/*.sh tests/**/*.sh)
+	files=(scripts/*.sh tests/**/*.sh .ci/run)
 	shopt -u globstar nullglob
 	((${#files[@]})) || return 0
 	# Every script is bash; tests/lib.sh is sourced, so it has no shebang.

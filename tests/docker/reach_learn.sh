@@ -59,6 +59,11 @@ assert_eq "second path (--with-reachable)" "path two" "$(cat out)"
 # most printk_ratelimit_burst records per interval: raise it, restore it.
 "$CAPPROF" emit -i rec.json --docker --runtime "$runtime" --complain -o complain.json || fail "emit --complain"
 grep -q '"defaultAction":	"SCMP_ACT_LOG"' complain.json || fail "not a complain profile"
+# Tests that raise it take turns (the lock is held until this script exits,
+# after the trap has put the value back), so none saves another's value.
+mkdir -p /run/lock/capprof
+exec {lockfd}>/run/lock/capprof/printk-burst.lock
+flock "$lockfd"
 burst=$(cat /proc/sys/kernel/printk_ratelimit_burst)
 trap 'echo "$burst" >/proc/sys/kernel/printk_ratelimit_burst; docker rm -f "$name" >/dev/null 2>&1; rm -rf "$T"' EXIT
 echo 10000 >/proc/sys/kernel/printk_ratelimit_burst

@@ -37,7 +37,7 @@ static void emit(const struct cp_rec *rec, enum gen_format f, bool no_args, bool
 	char err[256] = "";
 	char *text = NULL;
 
-	FUZZ_ASSERT(gen_emit(rec, &o, &text, err, sizeof(err)) == 0);
+	FUZZ_ASSERT(gen_emit(rec, &o, &text, NULL) == 0);
 	FUZZ_ASSERT(text != NULL);
 	if (f == GEN_DOCKER) {
 		struct enf_profile *p = NULL;
@@ -54,6 +54,7 @@ static void emit(const struct cp_rec *rec, enum gen_format f, bool no_args, bool
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cp_rec *rec = NULL;
+	struct cp_err gerr = { 0 };
 	char err[256];
 	char *text = NULL;
 	bool more = true;
@@ -64,10 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		emit(rec, (enum gen_format)f, false, true);
 		emit(rec, (enum gen_format)f, true, false);
 	}
-	if (gen_explain(rec, NULL, &text, err, sizeof(err)) == 0)
+	if (gen_explain(rec, NULL, &text, &gerr) == 0)
 		free(text);
 	else
-		FUZZ_ASSERT(err[0] != '\0' && strchr(err, '\n') == NULL);
+		FUZZ_ASSERT(gerr.msg[0] != '\0' && strchr(gerr.msg, '\n') == NULL);
 	for (size_t i = 0; i < rec->narch; i++) {
 		const struct cp_arch *a = &rec->arch[i];
 
@@ -77,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!name)
 				continue;
 			text = NULL;
-			FUZZ_ASSERT(gen_explain(rec, name, &text, err, sizeof(err)) == 0);
+			FUZZ_ASSERT(gen_explain(rec, name, &text, &gerr) == 0);
 			free(text);
 		}
 	}
@@ -85,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!rec->caps[c].hits || !cp_cap_name(c))
 			continue;
 		text = NULL;
-		FUZZ_ASSERT(gen_explain(rec, cp_cap_name(c), &text, err, sizeof(err)) == 0);
+		FUZZ_ASSERT(gen_explain(rec, cp_cap_name(c), &text, &gerr) == 0);
 		free(text);
 	}
 	{

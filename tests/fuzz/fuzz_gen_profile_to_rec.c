@@ -12,16 +12,17 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cp_rec *rec = NULL, *back = NULL;
+	struct cp_err gerr = { 0 };
 	char err[256];
 	char *text;
 	bool more = true;
 	int r;
 
 	(void)gen_is_profile((const char *)data, size);
-	r = gen_profile_to_rec((const char *)data, size, &rec, err, sizeof(err));
+	r = gen_profile_to_rec((const char *)data, size, &rec, &gerr);
 	if (r < 0) {
 		FUZZ_ASSERT(rec == NULL);
-		FUZZ_ASSERT(err[0] != '\0' && strchr(err, '\n') == NULL);
+		FUZZ_ASSERT(gerr.code == r && gerr.msg[0] != '\0' && strchr(gerr.msg, '\n') == NULL);
 		return 0;
 	}
 	text = rec_to_json(rec);

@@ -16,12 +16,12 @@ static void sorted_unique(char **v, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gen_runtime *rt = NULL;
-	char err[256];
+	struct cp_err err = { 0 };
 	int r;
 
-	r = gen_runtime_parse((const char *)data, size, size & 1 ? "runc" : NULL, &rt, err, sizeof(err));
+	r = gen_runtime_parse((const char *)data, size, size & 1 ? "runc" : NULL, &rt, &err);
 	if (r < 0) {
-		FUZZ_ASSERT(err[0] != '\0' && strchr(err, '\n') == NULL);
+		FUZZ_ASSERT(err.code == r && err.msg[0] != '\0' && strchr(err.msg, '\n') == NULL);
 		return 0;
 	}
 	FUZZ_ASSERT(rt != NULL);

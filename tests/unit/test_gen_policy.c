@@ -177,9 +177,9 @@ static void runtime_lists(void **state)
 	struct gen_runtime *rt = NULL;
 	struct gen_opts o = { 0 };
 	struct gen_policy *p;
-	char err[256];
+	struct cp_err err = { 0 };
 
-	assert_int_equal(gen_runtime_parse(json, strlen(json), "runc", &rt, err, sizeof(err)), 0);
+	assert_int_equal(gen_runtime_parse(json, strlen(json), "runc", &rt, &err), 0);
 	assert_int_equal(rt->n_with, 2); /* sorted, unique */
 	assert_string_equal(rt->with_nnp[0], "close");
 	rec_valset_add(&add(r, "socket")->vals[0], 2);
@@ -201,12 +201,12 @@ static void runtime_lists(void **state)
 	gen_runtime_free(rt);
 
 	rt = NULL;
-	assert_int_equal(gen_runtime_parse(json, strlen(json), "crun", &rt, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "runtime"));
-	assert_int_equal(gen_runtime_parse("{\"runtime\":\"runc\",\"with_nnp\":[1]}", 33, "runc", &rt, err, sizeof(err)),
+	assert_int_equal(gen_runtime_parse(json, strlen(json), "crun", &rt, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "runtime"));
+	assert_int_equal(gen_runtime_parse("{\"runtime\":\"runc\",\"with_nnp\":[1]}", 33, "runc", &rt, &err),
 			 -EINVAL);
-	if (!strstr(err, "with_nnp[0]"))
-		fail_msg("error: %s", err);
+	if (!strstr(err.msg, "with_nnp[0]"))
+		fail_msg("error: %s", err.msg);
 	rec_free(r);
 }
 
@@ -267,7 +267,7 @@ static void profile_round_trip(void **state)
 	struct gen_opts o = { 0 };
 	struct gen_policy *p;
 	const struct cp_sys *s;
-	char *text, err[256];
+	char *text;
 
 	rec_valset_add(&add(r, "socket")->vals[0], 16);
 	rec_valset_add(&add(r, "clone")->vals[0], 0x1200000);
@@ -275,7 +275,7 @@ static void profile_round_trip(void **state)
 	p = build(r, &o);
 	text = gen_docker_json(p);
 	assert_true(gen_is_profile(text, strlen(text)));
-	assert_int_equal(gen_profile_to_rec(text, strlen(text), &back, err, sizeof(err)), 0);
+	assert_int_equal(gen_profile_to_rec(text, strlen(text), &back, NULL), 0);
 	s = rec_sys_get(rec_arch_find(back, SCMP_ARCH_X86_64), (uint32_t)cp_syscall_nr(SCMP_ARCH_X86_64, "socket"));
 	assert_non_null(s);
 	assert_int_equal(s->vals[0].n, 1);

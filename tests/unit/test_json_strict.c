@@ -41,11 +41,22 @@ static int parse_profile(const char *text, size_t len, char *err, size_t errlen)
 	return r;
 }
 
+/* The generator reports through struct cp_err: its message, cut to errlen. */
+static void copy_err(char *err, size_t errlen, const struct cp_err *e)
+{
+	size_t n = strnlen(e->msg, errlen - 1);
+
+	memcpy(err, e->msg, n);
+	err[n] = '\0';
+}
+
 static int parse_runtime(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct gen_runtime *rt = NULL;
-	int r = gen_runtime_parse(text, len, "runc", &rt, err, errlen);
+	struct cp_err e = { 0 };
+	int r = gen_runtime_parse(text, len, "runc", &rt, &e);
 
+	copy_err(err, errlen, &e);
 	gen_runtime_free(rt);
 	return r;
 }
@@ -53,8 +64,10 @@ static int parse_runtime(const char *text, size_t len, char *err, size_t errlen)
 static int parse_diff_input(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct cp_rec *rec = NULL;
-	int r = gen_profile_to_rec(text, len, &rec, err, errlen);
+	struct cp_err e = { 0 };
+	int r = gen_profile_to_rec(text, len, &rec, &e);
 
+	copy_err(err, errlen, &e);
 	rec_free(rec);
 	return r;
 }
