@@ -17,7 +17,7 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: capprof record [-o FILE] [--no-caps] [--quiet] [--sandbox [--keep-changes DIR]]\n"
-	      "                      [--docker IMAGE [--docker-arg ARG]...] [--minimize[=WHAT]] -- CMD [ARG]...\n"
+	      "                      [--docker|--podman IMAGE [--docker-arg ARG]...] [--minimize[=WHAT]] -- CMD [ARG]...\n"
 	      "Run CMD and its whole process tree under the tracer; record every syscall, the\n"
 	      "argument values a profile can use, the executed binaries and (unless --no-caps)\n"
 	      "every capability the workload exercised.\n\n"
@@ -31,11 +31,17 @@ static void usage(FILE *f)
 	      "  -q, --quiet        no progress line on stderr\n"
 	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
 	      "      --sandbox      run CMD on a throw-away overlay of the host's filesystems, in a\n"
-	      "                     private mount namespace: nothing it writes reaches the host\n"
+	      "                     private mount namespace: files it writes stay there, /dev/shm is\n"
+	      "                     private, /proc/sys read-only, Docker's and other engines' sockets\n"
+	      "                     hidden. NOT isolated: the host's processes (pid namespace: it can\n"
+	      "                     see and signal them), network (namespace: sockets, daemons on\n"
+	      "                     localhost), writes to /sys and /dev devices, and the kernel itself\n"
 	      "      --keep-changes DIR  with --sandbox: keep the overlay's upper layers in DIR\n"
 	      "      --docker IMAGE run CMD in a container of IMAGE (all capabilities, no seccomp\n"
 	      "                     filter); capprof runs inside it from the host's files\n"
 	      "      --docker-arg ARG  pass ARG to 'docker run' (repeat: --docker-arg --network=host)\n"
+	      "      --podman IMAGE  as --docker, with podman as the engine (--docker-arg goes to\n"
+	      "                     'podman run'); verify it with 'verify --podman IMAGE'\n"
 	      "      --minimize[=WHAT]  then run 'capprof verify --minimize[=WHAT]' on the recording, in\n"
 	      "                     the same environment (a fresh container or overlay per trial):\n"
 	      "                     the recording gets verdicts, and emit grants only the required\n"
@@ -51,6 +57,9 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* --podman IMAGE: --docker with podman as the client (Podman takes the same run flags). */
+static const char *record_engine;
+
 /* In the traced child with --sandbox: enter the sandbox, then load the tracer's filter. */
 static int record_child_setup(void *arg)
 {
@@ -63,7 +72,9 @@ static int record_child_setup(void *arg)
 static int record_docker(const char *image, char **dargs, size_t ndargs, char **cmd, const char *out, bool caps,
 			 bool quiet, bool stats, bool hash_output)
 {
-	struct dkr_opts d = { .image = image, .docker_args = dargs, .ndocker_args = ndargs, .argv = cmd };
+	struct dkr_opts d = {
+		.image = image, .engine = record_engine, .docker_args = dargs, .ndocker_args = ndargs, .argv = cmd
+	};
 	char *inner[4];
 	size_t ninner = 0;
 	cp_autorec *rec = NULL;
@@ -157,6 +168,7 @@ int cmd_record(int argc, char **argv)
 		{ "keep-changes", required_argument, NULL, 'K' },
 		{ "docker", required_argument, NULL, 'D' },
 		{ "docker-arg", required_argument, NULL, 'A' },
+		{ "podman", required_argument, NULL, 'P' },
 		{ "no-output-hash", no_argument, NULL, 'H' },
 		{ "baseline", required_argument, NULL, 'B' },
 		{ "minimize", optional_argument, NULL, 'M' },
@@ -200,7 +212,9 @@ int cmd_record(int argc, char **argv)
 			keep = optarg;
 			break;
 		case 'D':
+		case 'P':
 			image = optarg;
+			record_engine = c == 'P' ? "podman" : NULL;
 			break;
 		case 'A':
 			dargs = cp_xreallocarray(dargs, ndargs + 1, sizeof(char *));
@@ -224,7 +238,7 @@ int cmd_record(int argc, char **argv)
 			usage(stdout);
 			return CP_EXIT_OK;
 		default:
-			if (optopt && strchr("KDAB", optopt))
+			if (optopt && strchr("KDABP", optopt))
 				cli_error("record: option \"%s\" needs a value", argv[optind - 1]);
 			else if (optopt)
 				cli_error("record: option -%c %s", optopt, strchr("o", optopt) ? "needs a value" : "is unknown");

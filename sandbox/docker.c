@@ -368,10 +368,10 @@ static bool apparmor_enabled(void)
 	return cp_read_file("/sys/module/apparmor/parameters/enabled", 64, &t, NULL) == 0 && t[0] == 'Y';
 }
 
-/* docker run's common head: --rm, stdin, and a tty when we have one and may use it. */
-static void run_head(struct argv_buf *a, bool tty)
+/* docker run's common head: --rm, stdin, and a tty when we have one and may use it. Podman takes the same flags. */
+static void run_head(struct argv_buf *a, const struct dkr_opts *o, bool tty)
 {
-	av_add(a, "docker");
+	av_add(a, o->engine ? o->engine : "docker");
 	av_add(a, "run");
 	av_add(a, "--rm");
 	av_add(a, "-i");
@@ -544,7 +544,7 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 		rmdir(top);
 		return r;
 	}
-	run_head(&a, true);
+	run_head(&a, o, true);
 	add_all_caps(&a);
 	av_add(&a, "--security-opt");
 	av_add(&a, "seccomp=unconfined");
@@ -610,7 +610,7 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	r = check_image(o, err, errlen);
 	if (r < 0)
 		return r;
-	run_head(&a, !o->use_fds);
+	run_head(&a, o, !o->use_fds);
 	/* One flag a line, its value after the first space (emit --docker-run). */
 	for (char *line = strtok_r(flags, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *sp;
@@ -654,7 +654,8 @@ static const char *docker_runtime(const struct dkr_opts *o)
 		if (!strcmp(a, "--runtime") && i + 1 < o->ndocker_args)
 			return o->docker_args[i + 1];
 	}
-	return "runc";
+	/* each engine's default runtime on Debian */
+	return o->engine && !strcmp(o->engine, "podman") ? "crun" : "runc";
 }
 
 int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,

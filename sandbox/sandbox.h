@@ -49,6 +49,7 @@ const char *sbx_dir(const struct sbx *s);
 
 struct dkr_opts {
 	const char *image;
+	const char *engine; /* the client to run: "docker" (NULL) or "podman" (record/verify --podman) */
 	char *const *docker_args; /* --docker-arg values, in order */
 	size_t ndocker_args;
 	char *const *argv; /* the workload */
