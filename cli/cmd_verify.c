@@ -497,6 +497,8 @@ int cmd_verify(int argc, char **argv)
 	 */
 	if (dk.image) {
 		env = ENV_DOCKER;
+		if (min_caps || min_sys)
+			printf("verify: minimizing in a fresh container per trial of %s\n", dk.image);
 	} else if (sandbox) {
 		env = ENV_SANDBOX;
 	} else if (in_place) {
