@@ -31,7 +31,11 @@ static void usage(FILE *f)
 	      "  -q, --quiet        no progress line on stderr\n"
 	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
 	      "      --sandbox      run CMD on a throw-away overlay of the host's filesystems, in a\n"
-	      "                     private mount namespace: nothing it writes reaches the host\n"
+	      "                     private mount namespace: files it writes stay there, /dev/shm is\n"
+	      "                     private, /proc/sys read-only, Docker's and other engines' sockets\n"
+	      "                     hidden. NOT isolated: the host's processes (pid namespace: it can\n"
+	      "                     see and signal them), network (namespace: sockets, daemons on\n"
+	      "                     localhost), writes to /sys and /dev devices, and the kernel itself\n"
 	      "      --keep-changes DIR  with --sandbox: keep the overlay's upper layers in DIR\n"
 	      "      --docker IMAGE run CMD in a container of IMAGE (all capabilities, no seccomp\n"
 	      "                     filter); capprof runs inside it from the host's files\n"
@@ -118,15 +122,33 @@ static void baseline_freep(struct trace_baseline **b)
 }
 
 /* --minimize: verify --minimize on the recording just written, where it was made. */
-static int record_minimize(const char *out, const char *what, int code)
+/*
+ * --minimize: verify --minimize on the recording just written, where it was
+ * made. The docker image and arguments are passed as given on this command
+ * line: the user gave them, so verify need not distrust them as recorded ones.
+ */
+static int record_minimize(const char *out, const char *what, int code, const char *image, char **dargs,
+			   size_t ndargs)
 {
 	cp_autofree char *opt = cp_xasprintf("--minimize=%s", what ? what : "caps");
-	char *vargv[] = { "verify", "-i", (char *)out, opt, NULL };
-	int r;
+	cp_autofree char **vargv = cp_xcalloc(7 + 2 * ndargs, sizeof(char *));
+	int n = 0, r;
 
+	vargv[n++] = "verify";
+	vargv[n++] = "-i";
+	vargv[n++] = (char *)out;
+	vargv[n++] = opt;
+	if (image) {
+		vargv[n++] = "--docker";
+		vargv[n++] = (char *)image;
+		for (size_t i = 0; i < ndargs; i++)
+			vargv[n++] = cp_xasprintf("--docker-arg=%s", dargs[i]);
+	}
 	fflush(stdout);
 	fprintf(stderr, "capprof: record: minimizing in the environment of the recording (%s)\n", opt);
-	r = cmd_verify(4, vargv);
+	r = cmd_verify(n, vargv);
+	for (int i = image ? 6 : n; i < n; i++)
+		free(vargv[i]);
 	if (r == CP_EXIT_OK)
 		return code;
 	if (r == CP_EXIT_DIFFERS)
@@ -258,7 +280,7 @@ int cmd_record(int argc, char **argv)
 		/* record_docker returns the workload's status (or 125-127 when docker or capprof failed). */
 		if (!min || r >= CP_EXIT_FAILURE || access(out, F_OK) < 0)
 			return r;
-		return record_minimize(out, minimize, r);
+		return record_minimize(out, minimize, r, image, dargs, ndargs);
 	}
 	r = trace_resolve_command(argv[optind], &path);
 	if (r < 0) {
@@ -350,6 +372,6 @@ int cmd_record(int argc, char **argv)
 		return CP_EXIT_FAILURE;
 	}
 	if (min)
-		return record_minimize(out, minimize, res.exit_code);
+		return record_minimize(out, minimize, res.exit_code, NULL, NULL, 0);
 	return res.exit_code;
 }

@@ -497,6 +497,8 @@ int cmd_verify(int argc, char **argv)
 	 */
 	if (dk.image) {
 		env = ENV_DOCKER;
+		if (min_caps || min_sys)
+			printf("verify: minimizing in a fresh container per trial of %s\n", dk.image);
 	} else if (sandbox) {
 		env = ENV_SANDBOX;
 	} else if (in_place) {
@@ -640,8 +642,13 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	/* The recording (and -o) are written after we chdir to the recorded directory. */
-	abs_input = realpath(input, NULL);
-	if (!abs_input) {
+	if (!strcmp(input, "-")) {
+		/* Read from stdin: there is no file to write the verdicts back into. */
+		if (min_caps) {
+			cli_error("verify: --minimize writes its verdicts into the recording: give it as a file, not -");
+			goto out;
+		}
+	} else if (!(abs_input = realpath(input, NULL))) {
 		cli_error("%s: %s", input, strerror(errno));
 		goto out;
 	}
