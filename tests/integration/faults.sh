@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 600
 # Faults and load: death by any signal, thousands of processes, hundreds of
 # threads, tracees vanishing mid-retry, a full disk while writing.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 600
 # capprof record's contract: exit codes, the recording's fields, atomic
 # output, help, and what happens when capprof itself is signalled.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 600
 # The recorded syscall set equals the set strace -f reports for the same
 # workload, name by name: small workloads of our own and real programs,
 # with and without the capability engine.

@@ -1,4 +1,5 @@
 # capprof verify with the profile and capabilities derived from the recording
+# timeout: 600
 # (no --profile: as emit --docker / emit --caps make them), on capwork
 # capability workloads: each passes with the same exit status and output;
 # each fails, naming the syscall, when its key syscall is taken out of the

@@ -1,4 +1,5 @@
 # capprof verify: passes with the profile made from the recording; fails,
+# timeout: 600
 # naming the syscall, when one needed syscall is removed from the profile;
 # fails, naming the capability, when a needed capability is not granted.
 . "$(dirname "$0")/../lib.sh"
