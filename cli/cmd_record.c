@@ -17,7 +17,7 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: capprof record [-o FILE] [--no-caps] [--quiet] [--sandbox [--keep-changes DIR]]\n"
-	      "                      [--docker IMAGE [--docker-arg ARG]...] [--minimize[=WHAT]] -- CMD [ARG]...\n"
+	      "                      [--docker|--podman IMAGE [--docker-arg ARG]...] [--minimize[=WHAT]] -- CMD [ARG]...\n"
 	      "Run CMD and its whole process tree under the tracer; record every syscall, the\n"
 	      "argument values a profile can use, the executed binaries and (unless --no-caps)\n"
 	      "every capability the workload exercised.\n\n"
@@ -31,11 +31,17 @@ static void usage(FILE *f)
 	      "  -q, --quiet        no progress line on stderr\n"
 	      "      --stats        print syscalls, processes and capprof's peak memory at the end\n"
 	      "      --sandbox      run CMD on a throw-away overlay of the host's filesystems, in a\n"
-	      "                     private mount namespace: nothing it writes reaches the host\n"
+	      "                     private mount namespace: files it writes stay there, /dev/shm is\n"
+	      "                     private, /proc/sys read-only, Docker's and other engines' sockets\n"
+	      "                     hidden. NOT isolated: the host's processes (pid namespace: it can\n"
+	      "                     see and signal them), network (namespace: sockets, daemons on\n"
+	      "                     localhost), writes to /sys and /dev devices, and the kernel itself\n"
 	      "      --keep-changes DIR  with --sandbox: keep the overlay's upper layers in DIR\n"
 	      "      --docker IMAGE run CMD in a container of IMAGE (all capabilities, no seccomp\n"
 	      "                     filter); capprof runs inside it from the host's files\n"
 	      "      --docker-arg ARG  pass ARG to 'docker run' (repeat: --docker-arg --network=host)\n"
+	      "      --podman IMAGE  as --docker, with podman as the engine (--docker-arg goes to\n"
+	      "                     'podman run'); verify it with 'verify --podman IMAGE'\n"
 	      "      --minimize[=WHAT]  then run 'capprof verify --minimize[=WHAT]' on the recording, in\n"
 	      "                     the same environment (a fresh container or overlay per trial):\n"
 	      "                     the recording gets verdicts, and emit grants only the required\n"
@@ -51,6 +57,9 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* --podman IMAGE: --docker with podman as the client (Podman takes the same run flags). */
+static const char *record_engine;
+
 /* In the traced child with --sandbox: enter the sandbox, then load the tracer's filter. */
 static int record_child_setup(void *arg)
 {
@@ -63,7 +72,9 @@ static int record_child_setup(void *arg)
 static int record_docker(const char *image, char **dargs, size_t ndargs, char **cmd, const char *out, bool caps,
 			 bool quiet, bool stats, bool hash_output)
 {
-	struct dkr_opts d = { .image = image, .docker_args = dargs, .ndocker_args = ndargs, .argv = cmd };
+	struct dkr_opts d = {
+		.image = image, .engine = record_engine, .docker_args = dargs, .ndocker_args = ndargs, .argv = cmd
+	};
 	char *inner[4];
 	size_t ninner = 0;
 	cp_autorec *rec = NULL;
@@ -111,15 +122,33 @@ static void baseline_freep(struct trace_baseline **b)
 }
 
 /* --minimize: verify --minimize on the recording just written, where it was made. */
-static int record_minimize(const char *out, const char *what, int code)
+/*
+ * --minimize: verify --minimize on the recording just written, where it was
+ * made. The docker image and arguments are passed as given on this command
+ * line: the user gave them, so verify need not distrust them as recorded ones.
+ */
+static int record_minimize(const char *out, const char *what, int code, const char *image, char **dargs,
+			   size_t ndargs)
 {
 	cp_autofree char *opt = cp_xasprintf("--minimize=%s", what ? what : "caps");
-	char *vargv[] = { "verify", "-i", (char *)out, opt, NULL };
-	int r;
+	cp_autofree char **vargv = cp_xcalloc(7 + 2 * ndargs, sizeof(char *));
+	int n = 0, r;
 
+	vargv[n++] = "verify";
+	vargv[n++] = "-i";
+	vargv[n++] = (char *)out;
+	vargv[n++] = opt;
+	if (image) {
+		vargv[n++] = "--docker";
+		vargv[n++] = (char *)image;
+		for (size_t i = 0; i < ndargs; i++)
+			vargv[n++] = cp_xasprintf("--docker-arg=%s", dargs[i]);
+	}
 	fflush(stdout);
 	fprintf(stderr, "capprof: record: minimizing in the environment of the recording (%s)\n", opt);
-	r = cmd_verify(4, vargv);
+	r = cmd_verify(n, vargv);
+	for (int i = image ? 6 : n; i < n; i++)
+		free(vargv[i]);
 	if (r == CP_EXIT_OK)
 		return code;
 	if (r == CP_EXIT_DIFFERS)
@@ -139,6 +168,7 @@ int cmd_record(int argc, char **argv)
 		{ "keep-changes", required_argument, NULL, 'K' },
 		{ "docker", required_argument, NULL, 'D' },
 		{ "docker-arg", required_argument, NULL, 'A' },
+		{ "podman", required_argument, NULL, 'P' },
 		{ "no-output-hash", no_argument, NULL, 'H' },
 		{ "baseline", required_argument, NULL, 'B' },
 		{ "minimize", optional_argument, NULL, 'M' },
@@ -182,7 +212,9 @@ int cmd_record(int argc, char **argv)
 			keep = optarg;
 			break;
 		case 'D':
+		case 'P':
 			image = optarg;
+			record_engine = c == 'P' ? "podman" : NULL;
 			break;
 		case 'A':
 			dargs = cp_xreallocarray(dargs, ndargs + 1, sizeof(char *));
@@ -206,7 +238,7 @@ int cmd_record(int argc, char **argv)
 			usage(stdout);
 			return CP_EXIT_OK;
 		default:
-			if (optopt && strchr("KDAB", optopt))
+			if (optopt && strchr("KDABP", optopt))
 				cli_error("record: option \"%s\" needs a value", argv[optind - 1]);
 			else if (optopt)
 				cli_error("record: option -%c %s", optopt, strchr("o", optopt) ? "needs a value" : "is unknown");
@@ -248,7 +280,7 @@ int cmd_record(int argc, char **argv)
 		/* record_docker returns the workload's status (or 125-127 when docker or capprof failed). */
 		if (!min || r >= CP_EXIT_FAILURE || access(out, F_OK) < 0)
 			return r;
-		return record_minimize(out, minimize, r);
+		return record_minimize(out, minimize, r, image, dargs, ndargs);
 	}
 	r = trace_resolve_command(argv[optind], &path);
 	if (r < 0) {
@@ -340,6 +372,6 @@ int cmd_record(int argc, char **argv)
 		return CP_EXIT_FAILURE;
 	}
 	if (min)
-		return record_minimize(out, minimize, res.exit_code);
+		return record_minimize(out, minimize, res.exit_code, NULL, NULL, 0);
 	return res.exit_code;
 }

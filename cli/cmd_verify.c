@@ -35,7 +35,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: capprof verify [-i FILE] [--profile JSON] [--cap-add CAP]... [--minimize[=caps|syscalls|all]]\n"
 	      "                      [--runtime runc|crun|none] [--nnp] [--no-args] [--ignore-output] [-o FILE]\n"
-	      "                      [--sandbox | --in-place | --docker IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
+	      "                      [--sandbox | --in-place | --docker|--podman IMAGE [--docker-arg ARG]...] [-- CMD [ARG]...]\n"
 	      "Re-run the recorded command (or CMD) in the recorded directory as the recorded user,\n"
 	      "enforced under the profile and capabilities and traced: report every denied syscall and\n"
 	      "whether the outcome (exit status, output) matches the recording. It runs where the\n"
@@ -76,6 +76,7 @@ static void usage(FILE *f)
 	      "                            container's privileges (--privileged, --cap-add, --device,\n"
 	      "                            host namespaces, unconfined --security-opt, host system\n"
 	      "                            paths bound) are refused when they come from the recording\n"
+	      "      --podman IMAGE        as --docker, with podman (default runtime crun) as the engine\n"
 	      "      --no-run              show what would run (command, user, capabilities, engine\n"
 	      "                            arguments) and check the profile, without running anything\n"
 	      "  -h, --help                this help\n\n"
@@ -338,6 +339,7 @@ enum {
 	O_DOCKER_ARG,
 	O_IN_PLACE,
 	O_NO_RUN,
+	O_PODMAN,
 };
 
 int cmd_verify(int argc, char **argv)
@@ -359,6 +361,7 @@ int cmd_verify(int argc, char **argv)
 		{ "docker", required_argument, NULL, O_DOCKER },
 		{ "docker-arg", required_argument, NULL, O_DOCKER_ARG },
 		{ "no-run", no_argument, NULL, O_NO_RUN },
+		{ "podman", required_argument, NULL, O_PODMAN },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -447,7 +450,9 @@ int cmd_verify(int argc, char **argv)
 			in_place = true;
 			break;
 		case O_DOCKER:
+		case O_PODMAN:
 			dk.image = optarg;
+			dk.engine = c == O_PODMAN ? "podman" : NULL;
 			break;
 		case O_DOCKER_ARG:
 			dargs = cp_xreallocarray(dargs, dk.ndocker_args + 1, sizeof(char *));
@@ -492,6 +497,8 @@ int cmd_verify(int argc, char **argv)
 	 */
 	if (dk.image) {
 		env = ENV_DOCKER;
+		if (min_caps || min_sys)
+			printf("verify: minimizing in a fresh container per trial of %s\n", dk.image);
 	} else if (sandbox) {
 		env = ENV_SANDBOX;
 	} else if (in_place) {
@@ -635,8 +642,13 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	/* The recording (and -o) are written after we chdir to the recorded directory. */
-	abs_input = realpath(input, NULL);
-	if (!abs_input) {
+	if (!strcmp(input, "-")) {
+		/* Read from stdin: there is no file to write the verdicts back into. */
+		if (min_caps) {
+			cli_error("verify: --minimize writes its verdicts into the recording: give it as a file, not -");
+			goto out;
+		}
+	} else if (!(abs_input = realpath(input, NULL))) {
 		cli_error("%s: %s", input, strerror(errno));
 		goto out;
 	}

@@ -270,9 +270,19 @@ out:
 
 int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status)
 {
+	bool to;
+
+	return sbx_spawn_wait_fds_timeout(argv, fds, 0, status, &to);
+}
+
+int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status,
+			       bool *timed_out)
+{
 	int st, r = 0, ep[2], cerr = 0;
+	uint64_t deadline = timeout_s ? cp_now_ns() + (uint64_t)timeout_s * 1000000000ull : 0;
 	pid_t pid, w;
 
+	*timed_out = false;
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return -errno;
 	pid = fork();
@@ -293,9 +303,20 @@ int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status)
 		_exit(127);
 	}
 	close(ep[1]);
-	do
-		w = waitpid(pid, &st, 0);
-	while (w < 0 && errno == EINTR);
+	for (;;) {
+		w = waitpid(pid, &st, deadline ? WNOHANG : 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w != 0)
+			break;
+		if (cp_now_ns() > deadline && !*timed_out) {
+			*timed_out = true;
+			kill(pid, SIGKILL);
+			deadline = 0; /* now wait for it */
+			continue;
+		}
+		usleep(100000);
+	}
 	if (read(ep[0], &cerr, sizeof(cerr)) == (ssize_t)sizeof(cerr) && cerr < 0)
 		r = cerr;
 	close(ep[0]);
@@ -347,10 +368,10 @@ static bool apparmor_enabled(void)
 	return cp_read_file("/sys/module/apparmor/parameters/enabled", 64, &t, NULL) == 0 && t[0] == 'Y';
 }
 
-/* docker run's common head: --rm, stdin, and a tty when we have one and may use it. */
-static void run_head(struct argv_buf *a, bool tty)
+/* docker run's common head: --rm, stdin, and a tty when we have one and may use it. Podman takes the same flags. */
+static void run_head(struct argv_buf *a, const struct dkr_opts *o, bool tty)
 {
-	av_add(a, "docker");
+	av_add(a, o->engine ? o->engine : "docker");
 	av_add(a, "run");
 	av_add(a, "--rm");
 	av_add(a, "-i");
@@ -523,7 +544,7 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 		rmdir(top);
 		return r;
 	}
-	run_head(&a, true);
+	run_head(&a, o, true);
 	add_all_caps(&a);
 	av_add(&a, "--security-opt");
 	av_add(&a, "seccomp=unconfined");
@@ -589,7 +610,7 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	r = check_image(o, err, errlen);
 	if (r < 0)
 		return r;
-	run_head(&a, !o->use_fds);
+	run_head(&a, o, !o->use_fds);
 	/* One flag a line, its value after the first space (emit --docker-run). */
 	for (char *line = strtok_r(flags, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *sp;
@@ -608,7 +629,14 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	av_add(&a, o->image);
 	for (size_t i = 0; o->argv[i]; i++)
 		av_add(&a, o->argv[i]);
-	r = o->use_fds ? sbx_spawn_wait_fds(a.v, o->fds, exit_code) : sbx_spawn_wait(a.v, exit_code, run);
+	{
+		bool to = false;
+
+		r = o->use_fds ? sbx_spawn_wait_fds_timeout(a.v, o->fds, o->timeout_s, exit_code, &to)
+			       : sbx_spawn_wait(a.v, exit_code, run);
+		if (o->timed_out)
+			*o->timed_out = to;
+	}
 	av_free(&a);
 	if (r < 0)
 		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));
@@ -626,7 +654,8 @@ static const char *docker_runtime(const struct dkr_opts *o)
 		if (!strcmp(a, "--runtime") && i + 1 < o->ndocker_args)
 			return o->docker_args[i + 1];
 	}
-	return "runc";
+	/* each engine's default runtime on Debian */
+	return o->engine && !strcmp(o->engine, "podman") ? "crun" : "runc";
 }
 
 int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,

@@ -463,6 +463,50 @@ static int build_tree(struct sbx *s, const char *merged)
 	return r;
 }
 
+/* Engine sockets a sandboxed workload must not reach: each would give it the host. */
+static const char *const engine_sockets[] = {
+	"/run/docker.sock",
+	"/var/run/docker.sock",
+	"/run/containerd/containerd.sock",
+	"/run/podman/podman.sock",
+	"/run/crio/crio.sock",
+};
+
+/*
+ * Inside the new root: what the overlay does not cover but would reach the
+ * host. /dev/shm becomes a private tmpfs (a file written there would outlive
+ * the run on the host), /proc/sys read-only (kernel settings are the
+ * host's), and container engines' sockets are covered with /dev/null.
+ * The pid and network namespaces stay the host's (docs/sandbox-and-docker.md).
+ */
+static int isolate(struct sbx *s)
+{
+	struct stat st, seen[CP_ARRAY_SIZE(engine_sockets)];
+	size_t nseen = 0;
+
+	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
+	    mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return child_fail(s, -errno, "cannot mount a private /dev/shm: %s", strerror(errno));
+	if (stat("/proc/sys", &st) == 0 &&
+	    (mount("/proc/sys", "/proc/sys", NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	     mount(NULL, "/proc/sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0))
+		return child_fail(s, -errno, "cannot make /proc/sys read-only: %s", strerror(errno));
+	for (size_t i = 0; i < CP_ARRAY_SIZE(engine_sockets); i++) {
+		bool dup = false;
+
+		if (stat(engine_sockets[i], &st) < 0 || !S_ISSOCK(st.st_mode))
+			continue;
+		for (size_t k = 0; k < nseen; k++)
+			dup |= seen[k].st_dev == st.st_dev && seen[k].st_ino == st.st_ino;
+		if (dup)
+			continue;
+		seen[nseen++] = st;
+		if (mount("/dev/null", engine_sockets[i], NULL, MS_BIND, NULL) < 0)
+			return child_fail(s, -errno, "cannot hide %s: %s", engine_sockets[i], strerror(errno));
+	}
+	return 0;
+}
+
 int sbx_enter(struct sbx *s)
 {
 	cp_autofree char *merged = cp_xasprintf("%s/.merged", s->dir);
@@ -489,6 +533,9 @@ int sbx_enter(struct sbx *s)
 		return child_fail(s, -errno, "pivot_root into the overlay: %s", strerror(errno));
 	if (umount2(".", MNT_DETACH) < 0)
 		return child_fail(s, -errno, "cannot detach the host's root: %s", strerror(errno));
+	r = isolate(s);
+	if (r < 0)
+		return r;
 	if (chdir(s->cwd) < 0)
 		return child_fail(s, -errno, "working directory %s does not exist in the sandbox: %s", s->cwd,
 				  strerror(errno));

@@ -49,11 +49,14 @@ const char *sbx_dir(const struct sbx *s);
 
 struct dkr_opts {
 	const char *image;
+	const char *engine; /* the client to run: "docker" (NULL) or "podman" (record/verify --podman) */
 	char *const *docker_args; /* --docker-arg values, in order */
 	size_t ndocker_args;
 	char *const *argv; /* the workload */
 	bool use_fds; /* dkr_verify_run: the container's stdin, stdout, stderr are fds[] */
 	int fds[3];
+	unsigned timeout_s; /* with use_fds: docker run is ended after this long (0: never) */
+	bool *timed_out; /* out (may be NULL): it was */
 };
 
 /*
@@ -108,5 +111,8 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out);
 
 /* The same with fds[0..2] as stdin, stdout and stderr (verify --minimize captures both outputs). */
 int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status);
+/* The same, killing argv's process after timeout_s seconds (0: never); *timed_out says so. */
+int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status,
+			       bool *timed_out);
 
 #endif

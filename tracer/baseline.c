@@ -81,7 +81,8 @@ static int allow_values(scmp_filter_ctx ctx, uint32_t nr, const struct argvals *
 
 			rest /= av[i].vals->n;
 			if (av[i].mask != ~0ull)
-				cmp[i] = SCMP_CMP((unsigned)av[i].index, SCMP_CMP_MASKED_EQ, av[i].mask, v & av[i].mask);
+				cmp[i] =
+					SCMP_CMP((unsigned)av[i].index, SCMP_CMP_MASKED_EQ, av[i].mask, v & av[i].mask);
 			else
 				cmp[i] = SCMP_CMP((unsigned)av[i].index, SCMP_CMP_EQ, v);
 		}

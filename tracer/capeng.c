@@ -13,9 +13,11 @@
  * tracees keep running while one is retried (a retried call may wait on
  * them). Signals that arrive meanwhile are held and re-sent at the end.
  *
- * Only x86_64 syscalls are retried: rewinding needs the 2-byte `syscall`
- * instruction; i386 (int 0x80/sysenter) and x32 calls are recorded only.
+ * Only calls the architecture code can rewrite are retried (arch.h; on
+ * x86_64 the 2-byte `syscall` instruction); i386 (int 0x80/sysenter) and
+ * x32 calls are recorded only.
  */
+#include "tracer/arch.h"
 #include "tracer/captable.h"
 #include "tracer/tracee.h"
 #include "common/names.h"
@@ -34,7 +36,6 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/user.h>
 #include <unistd.h>
 
 enum phase {
@@ -50,17 +51,17 @@ enum phase {
 
 struct capeng_tc {
 	enum phase phase;
-	struct user_regs_struct saved; /* registers at the stop the engine started from */
+	struct arch_regs saved; /* registers at the stop the engine started from */
 	const int8_t *cands;
 	int ci;
 	int orig_err;
-	int64_t final_rax; /* PH_SETCAPS: what the program's capset returns */
+	int64_t final_ret; /* PH_SETCAPS: what the program's capset returns */
 	uint64_t text_addr; /* PH_ADJUST after exec: where a syscall insn was poked */
 	long text_word;
 	bool text_poked;
 	uint64_t sigs; /* signals held while busy */
 	bool intra; /* retrying a ptrace-mode check between two workload processes */
-	struct user_regs_struct result; /* PH_INTRA_LOWER: the retried call's outcome */
+	struct arch_regs result; /* PH_INTRA_LOWER: the retried call's outcome */
 };
 
 /* Real sets of a thread, from /proc/TID/status. */
@@ -131,13 +132,11 @@ void capeng_forget(struct tracee *tc)
 
 bool capeng_wants_exit(const struct tracer *t, const struct tracee *tc)
 {
-	const char *name;
-
 	(void)t;
-	if (!tc->caps_managed || tc->arch != SCMP_ARCH_X86_64)
+	if (!tc->caps_managed || !arch_can_rewrite(tc->arch))
 		return false;
-	name = cp_syscall_name(tc->arch, tc->nr);
-	return captable_lookup(name) || is_setid_call(name);
+	/* Every call of the table, the set-id family included (is_setid_call) */
+	return captable_for(tc->arch, tc->nr) != NULL;
 }
 
 /*
@@ -220,10 +219,10 @@ struct capdata {
  * Put capset(eff, prm, inh) arguments on the tracee's stack, below the red
  * zone, and point the argument registers at them.
  */
-static int stage_capset(struct tracee *tc, struct user_regs_struct *regs, uint64_t eff, uint64_t prm, uint64_t inh)
+static int stage_capset(struct tracee *tc, struct arch_regs *regs, uint64_t eff, uint64_t prm, uint64_t inh)
 {
 	struct capdata cd = { 0 };
-	uint64_t addr = ((regs->rsp - 512) & ~15ull) - sizeof(cd);
+	uint64_t addr = ((arch_sp(regs) - 512) & ~15ull) - sizeof(cd);
 	int r;
 
 	cd.hdr.version = _LINUX_CAPABILITY_VERSION_3;
@@ -237,65 +236,55 @@ static int stage_capset(struct tracee *tc, struct user_regs_struct *regs, uint64
 	r = poke(tc->pid, addr, &cd, sizeof(cd));
 	if (r < 0)
 		return r;
-	regs->orig_rax = SYS_capset;
-	regs->rdi = addr;
-	regs->rsi = addr + offsetof(struct capdata, data);
+	arch_set_call(regs, SYS_capset, addr, addr + offsetof(struct capdata, data));
 	return 0;
 }
 
-/* Make the tracee run capset(eff, prm, inh) from a syscall instruction at rip. */
-static int inject_capset(struct tracee *tc, const struct user_regs_struct *from, uint64_t rip, uint64_t eff,
-			 uint64_t prm, uint64_t inh)
+/* Make the tracee run capset(eff, prm, inh) from a syscall instruction at pc. */
+static int inject_capset(struct tracee *tc, const struct arch_regs *from, uint64_t pc, uint64_t eff, uint64_t prm,
+			 uint64_t inh)
 {
-	struct user_regs_struct regs = *from;
+	struct arch_regs regs = *from;
 	int r = stage_capset(tc, &regs, eff, prm, inh);
 
 	if (r < 0)
 		return r;
-	regs.rip = rip;
-	regs.rax = SYS_capset;
-	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
-		return -errno;
-	if (ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
-		return -errno;
-	return 1;
+	arch_jump_to_syscall(&regs, pc, SYS_capset);
+	r = arch_set_regs(tc->pid, &regs);
+	return r < 0 ? r : RESUME_SYSCALL;
 }
 
 /* At a seccomp stop: run capset(eff, prm, inh) in place of the call being entered. */
-static int inject_capset_entry(struct tracee *tc, const struct user_regs_struct *from, uint64_t eff, uint64_t prm,
+static int inject_capset_entry(struct tracee *tc, const struct arch_regs *from, uint64_t eff, uint64_t prm,
 			       uint64_t inh)
 {
-	struct user_regs_struct regs = *from;
+	struct arch_regs regs = *from;
 	int r = stage_capset(tc, &regs, eff, prm, inh);
 
 	if (r < 0)
 		return r;
-	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
-		return -errno;
-	if (ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
-		return -errno;
-	return 0;
+	r = arch_set_regs(tc->pid, &regs);
+	return r < 0 ? r : RESUME_SYSCALL;
 }
 
-/* Set the tracee's registers and let it run on, re-sending held signals. */
-static int finish(struct tracee *tc, const struct user_regs_struct *regs)
+/* Set the tracee's registers and let it run on (RESUME_CONT), re-sending held signals. */
+static int finish(struct tracee *tc, const struct arch_regs *regs)
 {
 	uint64_t sigs = tc->ce->sigs;
-	struct user_regs_struct final;
+	struct arch_regs final;
 
 	if (regs)
 		final = *regs; /* regs may point into tc->ce, freed below */
 	if (tc->ce->text_poked)
 		ptrace(PTRACE_POKETEXT, tc->pid, (void *)(uintptr_t)tc->ce->text_addr, (void *)tc->ce->text_word);
 	capeng_forget(tc);
-	if (regs && ptrace(PTRACE_SETREGS, tc->pid, 0, &final) < 0)
+	if (regs && arch_set_regs(tc->pid, &final) < 0)
 		return -errno;
-	if (ptrace(PTRACE_CONT, tc->pid, 0, 0) < 0)
-		return -errno;
+	/* Queued now, reported as signal-delivery-stops once the dispatcher restarts it. */
 	for (int s = 1; s < 64; s++)
 		if (sigs & (1ull << s))
 			syscall(SYS_tkill, tc->pid, s);
-	return 1;
+	return RESUME_CONT;
 }
 
 static struct capeng_tc *begin(struct tracee *tc, enum phase ph)
@@ -461,7 +450,7 @@ static int try_next(struct tracer *t, struct tracee *tc)
 		return finish(tc, &ce->saved);
 	}
 	ce->phase = PH_RAISE;
-	return inject_capset(tc, &ce->saved, ce->saved.rip - 2, rc.eff | (1ull << cap), rc.prm, rc.inh);
+	return inject_capset(tc, &ce->saved, arch_syscall_insn_addr(&ce->saved), rc.eff | (1ull << cap), rc.prm, rc.inh);
 }
 
 /* ---- ptrace-mode checks between the workload's own processes ---- */
@@ -570,14 +559,14 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 		tc->virt_inh = rc.inh;
 		tc->virt_eff &= rc.prm;
 		if (rc.eff == wanted_eff(t, tc))
-			return 0;
+			return RESUME_DEFAULT;
 		ce = begin(tc, PH_ADJUST);
-		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+		if (arch_get_regs(tc->pid, &ce->saved) < 0)
 			return -errno;
-		return inject_capset(tc, &ce->saved, ce->saved.rip - 2, wanted_eff(t, tc), rc.prm, rc.inh);
+		return inject_capset(tc, &ce->saved, arch_syscall_insn_addr(&ce->saved), wanted_eff(t, tc), rc.prm, rc.inh);
 	}
 	if (rval != -EPERM && rval != -EACCES)
-		return 0;
+		return RESUME_DEFAULT;
 	if (intra_workload_check(t, tc, name)) {
 		static const int8_t sys_ptrace[] = { CAP_SYS_PTRACE, -1 };
 
@@ -586,7 +575,7 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 		ce->ci = 0;
 		ce->orig_err = err;
 		ce->intra = true;
-		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+		if (arch_get_regs(tc->pid, &ce->saved) < 0)
 			return -errno;
 		return try_next(t, tc);
 	}
@@ -598,7 +587,7 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 		ce->cands = sys_ptrace;
 		ce->ci = 0;
 		ce->orig_err = err;
-		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+		if (arch_get_regs(tc->pid, &ce->saved) < 0)
 			return -errno;
 		return try_next(t, tc);
 	}
@@ -606,13 +595,13 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 	if (!e || !captable_candidates(e, err) || captable_candidates(e, err)[0] < 0) {
 		if (e)
 			record_denied(t, tc, err);
-		return 0;
+		return RESUME_DEFAULT;
 	}
 	ce = begin(tc, PH_RAISE);
 	ce->cands = captable_candidates(e, err);
 	ce->ci = 0;
 	ce->orig_err = err;
-	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+	if (arch_get_regs(tc->pid, &ce->saved) < 0)
 		return -errno;
 	return try_next(t, tc);
 }
@@ -620,21 +609,20 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 /* Rewind onto the saved call's syscall instruction and run it again. */
 static int rerun(struct tracee *tc, enum phase next)
 {
-	struct user_regs_struct regs = tc->ce->saved;
+	struct arch_regs regs = tc->ce->saved;
 
-	regs.rip -= 2;
-	regs.rax = regs.orig_rax;
+	arch_rewind(&regs);
 	tc->ce->phase = next;
-	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0 || ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0)
+	if (arch_set_regs(tc->pid, &regs) < 0)
 		return -errno;
-	return 1;
+	return RESUME_SYSCALL;
 }
 
 /* An exit stop while busy: one injected or retried syscall has finished. */
 static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 {
 	struct capeng_tc *ce = tc->ce;
-	struct user_regs_struct regs;
+	struct arch_regs regs;
 	struct realcaps rc;
 	int cap;
 
@@ -650,11 +638,11 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 		if (rval != -EPERM && rval != -EACCES && ce->intra) {
 			/* Not a need of the workload's: lower it again, keep the call's result. */
 			record_intra(t, tc, ce->orig_err);
-			if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->result) < 0 || read_realcaps(tc->pid, &rc) < 0)
+			if (arch_get_regs(tc->pid, &ce->result) < 0 || read_realcaps(tc->pid, &rc) < 0)
 				return -ESRCH;
 			ce->phase = PH_INTRA_LOWER;
-			return inject_capset(tc, &ce->result, ce->result.rip - 2, rc.eff & ~(1ull << cap), rc.prm,
-					     rc.inh);
+			return inject_capset(tc, &ce->result, arch_syscall_insn_addr(&ce->result),
+					     rc.eff & ~(1ull << cap), rc.prm, rc.inh);
 		}
 		if (rval != -EPERM && rval != -EACCES) {
 			/* The candidate fixed it: keep it raised and proven. */
@@ -662,17 +650,17 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 			record_cap(t, tc, cap, ce->orig_err);
 			return finish(tc, NULL);
 		}
-		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0 || read_realcaps(tc->pid, &rc) < 0)
+		if (arch_get_regs(tc->pid, &regs) < 0 || read_realcaps(tc->pid, &rc) < 0)
 			return -ESRCH;
 		ce->phase = PH_LOWER;
-		return inject_capset(tc, &regs, regs.rip - 2, rc.eff & ~(1ull << cap), rc.prm, rc.inh);
+		return inject_capset(tc, &regs, arch_syscall_insn_addr(&regs), rc.eff & ~(1ull << cap), rc.prm, rc.inh);
 	case PH_LOWER:
 		ce->ci++;
 		return try_next(t, tc);
 	case PH_SETCAPS:
-		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
+		if (arch_get_regs(tc->pid, &regs) < 0)
 			return -errno;
-		regs.rax = (uint64_t)ce->final_rax;
+		arch_set_return(&regs, ce->final_ret);
 		return finish(tc, &regs);
 	case PH_ADJUST:
 		return finish(tc, &ce->saved);
@@ -683,7 +671,7 @@ static int advance(struct tracer *t, struct tracee *tc, int64_t rval)
 	case PH_INTRA_LOWER:
 		return finish(tc, &ce->result);
 	}
-	return 0;
+	return RESUME_CONT;
 }
 
 int capeng_on_stop(struct tracer *t, struct tracee *tc, int status)
@@ -694,34 +682,27 @@ int capeng_on_stop(struct tracer *t, struct tracee *tc, int status)
 
 	if (sig == (SIGTRAP | 0x80)) {
 		if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->pid, sizeof(info), &info) < 0)
-			return errno == ESRCH ? 0 : -errno;
-		if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
-			int r = advance(t, tc, info.exit.rval);
-
-			return r == -ESRCH ? 0 : r < 0 ? r : 0;
-		}
+			return -errno;
+		if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+			return advance(t, tc, info.exit.rval);
 	} else if (event == 0 && sig != SIGTRAP) {
 		/* Hold the signal: it is re-sent once the engine lets go. */
 		tc->ce->sigs |= 1ull << (sig & 63);
 	}
-	if (ptrace(PTRACE_SYSCALL, tc->pid, 0, 0) < 0 && errno != ESRCH)
-		return -errno;
-	return 0;
+	return RESUME_SYSCALL;
 }
 
 /* ---- the program's own capget/capset see virtual sets ---- */
 
 static int skip_syscall(struct tracee *tc, int64_t ret)
 {
-	struct user_regs_struct regs;
+	struct arch_regs regs;
+	int r = arch_get_regs(tc->pid, &regs);
 
-	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
-		return -errno;
-	regs.orig_rax = (uint64_t)-1;
-	regs.rax = (uint64_t)ret;
-	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
-		return -errno;
-	return 0;
+	if (r < 0)
+		return r;
+	arch_skip_call(&regs, ret);
+	return arch_set_regs(tc->pid, &regs);
 }
 
 static bool own_thread(const struct tracee *tc, int pid)
@@ -762,7 +743,7 @@ static bool is_audit_socket(pid_t pid, int fd)
  * is exact, though: such a message needs AUDIT_WRITE. Raise it before the
  * send (capset in place of the call, then the call again) and record it.
  */
-static int audit_check(struct tracer *t, struct tracee *tc, const char *name, bool *handled)
+static int audit_check(struct tracer *t, struct tracee *tc, const char *name)
 {
 	const uint64_t bit = 1ull << CAP_AUDIT_WRITE;
 	uint64_t buf = 0;
@@ -774,55 +755,53 @@ static int audit_check(struct tracer *t, struct tracee *tc, const char *name, bo
 	struct capeng_tc *ce;
 
 	if (!(tc->virt_eff & bit))
-		return 0;
+		return RESUME_DEFAULT;
 	if (!strcmp(name, "sendto")) {
 		buf = tc->args[1];
 	} else {
 		uint64_t msg[7], iov[2];
 
 		if (peek(tc->pid, tc->args[1], msg, sizeof(msg)) < 0 || !msg[3] || peek(tc->pid, msg[2], iov, sizeof(iov)) < 0)
-			return 0;
+			return RESUME_DEFAULT;
 		buf = iov[0];
 	}
 	if (peek(tc->pid, buf, &nlh, sizeof(nlh)) < 0 || !audit_user_type(nlh.type))
-		return 0;
+		return RESUME_DEFAULT;
 	if (!is_audit_socket(tc->pid, (int)tc->args[0]) || read_realcaps(tc->pid, &rc) < 0)
-		return 0;
+		return RESUME_DEFAULT;
 	if ((rc.eff & bit) || !(rc.prm & bit))
-		return 0;
+		return RESUME_DEFAULT;
 	t->proven_caps |= bit;
 	record_cap(t, tc, CAP_AUDIT_WRITE, EPERM);
 	ce = begin(tc, PH_PRERAISE);
-	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+	if (arch_get_regs(tc->pid, &ce->saved) < 0)
 		return -errno;
-	*handled = true;
 	return inject_capset_entry(tc, &ce->saved, rc.eff | bit, rc.prm, rc.inh);
 }
 
-int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled)
+int capeng_on_entry(struct tracer *t, struct tracee *tc)
 {
 	const char *name;
 	struct capdata cd;
 	int ndata, r;
 
-	*handled = false;
-	if (!tc->caps_managed || tc->arch != SCMP_ARCH_X86_64)
-		return 0;
+	if (!tc->caps_managed || !arch_can_rewrite(tc->arch))
+		return RESUME_DEFAULT;
 	name = cp_syscall_name(tc->arch, tc->nr);
 	if (name && (!strcmp(name, "sendto") || !strcmp(name, "sendmsg")))
-		return audit_check(t, tc, name, handled);
+		return audit_check(t, tc, name);
 	if (!name || (strcmp(name, "capget") && strcmp(name, "capset")))
-		return 0;
+		return RESUME_DEFAULT;
 	if (peek(tc->pid, tc->args[0], &cd.hdr, sizeof(cd.hdr)) < 0)
-		return 0;
+		return RESUME_DEFAULT;
 	if (cd.hdr.version == _LINUX_CAPABILITY_VERSION_1)
 		ndata = 1;
 	else if (cd.hdr.version == _LINUX_CAPABILITY_VERSION_2 || cd.hdr.version == _LINUX_CAPABILITY_VERSION_3)
 		ndata = 2;
 	else
-		return 0; /* the kernel answers version probes itself */
+		return RESUME_DEFAULT; /* the kernel answers version probes itself */
 	if (!own_thread(tc, cd.hdr.pid))
-		return 0;
+		return RESUME_DEFAULT;
 
 	if (!strcmp(name, "capget")) {
 		memset(cd.data, 0, sizeof(cd.data));
@@ -833,12 +812,11 @@ int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled)
 		cd.data[1].permitted = (uint32_t)(tc->virt_prm >> 32);
 		cd.data[1].inheritable = (uint32_t)(tc->virt_inh >> 32);
 		if (tc->args[1] && poke(tc->pid, tc->args[1], cd.data, (size_t)ndata * sizeof(cd.data[0])) < 0)
-			return 0; /* bad pointer: let the kernel say EFAULT */
+			return RESUME_DEFAULT; /* bad pointer: let the kernel say EFAULT */
 		r = skip_syscall(tc, 0);
 		if (r < 0)
 			return r;
-		*handled = true;
-		return ptrace(PTRACE_CONT, tc->pid, 0, 0) < 0 && errno != ESRCH ? -errno : 0;
+		return RESUME_CONT;
 	}
 
 	/* capset: check as the kernel would (cap_capset), then apply to the virtual sets. */
@@ -846,12 +824,12 @@ int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled)
 		uint64_t eff = 0, prm = 0, inh = 0;
 		struct realcaps rc;
 		struct capeng_tc *ce;
-		struct user_regs_struct regs;
+		struct arch_regs regs;
 		int64_t ret = 0;
 
 		memset(cd.data, 0, sizeof(cd.data));
 		if (peek(tc->pid, tc->args[1], cd.data, (size_t)ndata * sizeof(cd.data[0])) < 0)
-			return 0;
+			return RESUME_DEFAULT;
 		for (int i = 0; i < ndata; i++) {
 			eff |= (uint64_t)cd.data[i].effective << (32 * i);
 			prm |= (uint64_t)cd.data[i].permitted << (32 * i);
@@ -869,11 +847,10 @@ int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled)
 		}
 		/* Replace the call with our capset of the real sets, and return the program's result. */
 		ce = begin(tc, PH_SETCAPS);
-		ce->final_rax = ret;
-		if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
+		ce->final_ret = ret;
+		if (arch_get_regs(tc->pid, &regs) < 0)
 			return -errno;
 		ce->saved = regs;
-		*handled = true;
 		if (ret)
 			return inject_capset_entry(tc, &regs, rc.eff, rc.prm, rc.inh);
 		return inject_capset_entry(tc, &regs, wanted_eff(t, tc), tc->virt_prm, tc->virt_inh);
@@ -895,27 +872,27 @@ int capeng_after_exec(struct tracer *t, struct tracee *tc)
 	tc->virt_prm = rc.prm;
 	tc->virt_inh = rc.inh;
 	tc->caps_managed = rc.prm != 0;
-	if (!tc->caps_managed || tc->arch != SCMP_ARCH_X86_64 || rc.eff == wanted_eff(t, tc))
-		return 0;
+	if (!tc->caps_managed || !arch_can_rewrite(tc->arch) || rc.eff == wanted_eff(t, tc))
+		return RESUME_DEFAULT;
 	/*
-	 * Right after exec, rip is the new entry point with no syscall
+	 * Right after exec, the pc is the new entry point with no syscall
 	 * instruction before it: put one there for the capset, then restore.
 	 */
 	ce = begin(tc, PH_ADJUST);
-	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &ce->saved) < 0)
+	if (arch_get_regs(tc->pid, &ce->saved) < 0)
 		return -errno;
 	errno = 0;
-	word = ptrace(PTRACE_PEEKTEXT, tc->pid, (void *)(uintptr_t)ce->saved.rip, 0);
+	word = ptrace(PTRACE_PEEKTEXT, tc->pid, (void *)(uintptr_t)arch_pc(&ce->saved), 0);
 	if (errno)
 		return -errno;
-	ce->text_addr = ce->saved.rip;
+	ce->text_addr = arch_pc(&ce->saved);
 	ce->text_word = word;
 	{
-		long patched = (word & ~0xffffL) | 0x050f; /* syscall: 0f 05 */
+		long patched = arch_patch_syscall_insn(word);
 
 		if (ptrace(PTRACE_POKETEXT, tc->pid, (void *)(uintptr_t)ce->text_addr, (void *)patched) < 0)
 			return -errno;
 	}
 	ce->text_poked = true;
-	return inject_capset(tc, &ce->saved, ce->saved.rip, wanted_eff(t, tc), rc.prm, rc.inh);
+	return inject_capset(tc, &ce->saved, arch_pc(&ce->saved), wanted_eff(t, tc), rc.prm, rc.inh);
 }

@@ -11,6 +11,7 @@
  * kernel/signal.c, net/socket.c, net/core/sock.c, mm/mlock.c, ...).
  */
 #include "tracer/captable.h"
+#include "common/names.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -187,6 +188,45 @@ const struct cp_captable_entry *captable_lookup(const char *syscall)
 		if (!strcmp(table[i].syscall, syscall))
 			return &table[i];
 	return NULL;
+}
+
+/*
+ * The hot path asks once per syscall whether the engine wants its exit
+ * stop: index the table by number for each architecture met (a handful),
+ * built on first use from libseccomp's names, so a lookup is two array
+ * reads instead of 130 string compares.
+ */
+#define INDEX_NR 1024 /* x86_64 and i386 numbers stay below; others fall back to names */
+
+struct index {
+	uint32_t arch;
+	const struct cp_captable_entry *by_nr[INDEX_NR];
+};
+
+const struct cp_captable_entry *captable_for(uint32_t arch, uint32_t nr)
+{
+	static struct index idx[4];
+	struct index *x = NULL;
+
+	if (nr >= INDEX_NR)
+		return captable_lookup(cp_syscall_name(arch, nr));
+	for (size_t i = 0; i < CP_ARRAY_SIZE(idx) && !x; i++) {
+		if (idx[i].arch == arch) {
+			x = &idx[i];
+		} else if (!idx[i].arch) {
+			x = &idx[i];
+			x->arch = arch;
+			for (size_t k = 0; k < CP_ARRAY_SIZE(table); k++) {
+				int n = cp_syscall_nr(arch, table[k].syscall);
+
+				if (n >= 0 && n < INDEX_NR)
+					x->by_nr[n] = &table[k];
+			}
+		}
+	}
+	if (!x)
+		return captable_lookup(cp_syscall_name(arch, nr));
+	return x->by_nr[nr];
 }
 
 const int8_t *captable_candidates(const struct cp_captable_entry *e, int err)

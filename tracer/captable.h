@@ -12,6 +12,8 @@ struct cp_captable_entry {
 };
 
 const struct cp_captable_entry *captable_lookup(const char *syscall);
+/* The same by architecture (SCMP_ARCH_*) and number, in O(1): the tracer's hot path. */
+const struct cp_captable_entry *captable_for(uint32_t arch, uint32_t nr);
 /* The candidate list for errno err (EPERM or EACCES), or NULL. */
 const int8_t *captable_candidates(const struct cp_captable_entry *e, int err);
 

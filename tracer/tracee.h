@@ -53,6 +53,21 @@ struct tracer {
 	struct trace_filters filt; /* whose RET_TRACE a stop is (filters.c) */
 };
 
+/*
+ * What to do with a stopped tracee once a handler (or the capability
+ * engine) has looked at it. Handlers return one of these or -errno and
+ * never restart a tracee: dispatch_event in tracer.c alone does.
+ */
+enum resume {
+	RESUME_DEFAULT = 0, /* the engine has no say: the caller goes on as without it */
+	RESUME_CONT, /* PTRACE_CONT */
+	RESUME_SYSCALL, /* PTRACE_SYSCALL: stop again at this syscall's exit */
+	RESUME_LISTEN, /* group-stop: PTRACE_LISTEN, stay stopped */
+	RESUME_GONE, /* nothing to restart */
+};
+/* PTRACE_CONT delivering signal sig. */
+#define RESUME_SIGNAL(sig) (RESUME_CONT | (sig) << 8)
+
 struct tracee *tracer_find(struct tracer *t, pid_t pid);
 const char *tracer_exe(struct tracee *tc);
 
@@ -62,12 +77,12 @@ static inline bool capeng_busy(const struct tracee *tc)
 {
 	return tc->ce != NULL;
 }
-/* Any stop of a busy tracee. */
+/* Any stop of a busy tracee: a resume verdict or -errno (so are the capeng_on_* below). */
 int capeng_on_stop(struct tracer *t, struct tracee *tc, int status);
 void capeng_forget(struct tracee *tc);
 bool capeng_wants_exit(const struct tracer *t, const struct tracee *tc);
-/* At a seccomp stop: handle capget/capset virtually. Returns true if handled (tracee restarted). */
-int capeng_on_entry(struct tracer *t, struct tracee *tc, bool *handled);
+/* At a seccomp stop: capget/capset virtually, audit sends. RESUME_DEFAULT when not the engine's call. */
+int capeng_on_entry(struct tracer *t, struct tracee *tc);
 /* At the exit stop of a syscall the engine asked for. */
 int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval);
 /* After exec (execve's exit stop): lower the effective set again. */

@@ -2,8 +2,16 @@
 /*
  * The tracing loop. One seccomp filter returns SECCOMP_RET_TRACE for every
  * syscall, so a syscall costs one stop (PTRACE_EVENT_SECCOMP); the exit stop
- * is asked for (PTRACE_SYSCALL) only where the result matters.
+ * is asked for (PTRACE_SYSCALL) only where the result matters. Under
+ * record --baseline the filter lets known calls pass (baseline.c).
+ *
+ * The loop reads as strace's: while (next_event()) dispatch_event(). A
+ * stop is classified into enum stop_kind, a handler (or the capability
+ * engine) decides what happens to the tracee and returns an enum resume
+ * verdict, and dispatch_event alone restarts it. Register and instruction
+ * details live behind tracer/arch.h.
  */
+#include "tracer/arch.h"
 #include "tracer/outcap.h"
 #include "tracer/tracee.h"
 #include "common/names.h"
@@ -26,7 +34,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/user.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -333,19 +340,16 @@ static bool has_argspec(uint32_t arch, uint32_t nr)
 
 /* ---- denials (verify) ---- */
 
-static int restart(struct tracee *tc, int how, int sig);
-
+/* At a seccomp stop: the call does not run and fails with err. */
 static int skip_syscall(struct tracee *tc, int err)
 {
-	struct user_regs_struct regs;
+	struct arch_regs regs;
+	int r = arch_get_regs(tc->pid, &regs);
 
-	if (ptrace(PTRACE_GETREGS, tc->pid, 0, &regs) < 0)
-		return -errno;
-	regs.orig_rax = (uint64_t)-1;
-	regs.rax = (uint64_t)(int64_t)-err;
-	if (ptrace(PTRACE_SETREGS, tc->pid, 0, &regs) < 0)
-		return -errno;
-	return 0;
+	if (r < 0)
+		return r;
+	arch_skip_call(&regs, -err);
+	return arch_set_regs(tc->pid, &regs);
 }
 
 static int deny_syscall(struct tracer *t, struct tracee *tc, uint32_t data)
@@ -375,7 +379,7 @@ static int deny_syscall(struct tracer *t, struct tracee *tc, uint32_t data)
  * Without capprof the workload has no tracer, and the kernel fails such a
  * call with ENOSYS; but when capprof's filter (the profile, under verify)
  * denies it too, that errno or kill wins over RET_TRACE whichever filter is
- * newer, as it would under Docker. Returns 0 (tracee restarted) or -errno.
+ * newer, as it would under Docker. Returns a resume verdict or -errno.
  */
 static int on_workload_trace(struct tracer *t, struct tracee *tc, const struct filt_verdict *v)
 {
@@ -394,35 +398,29 @@ static int on_workload_trace(struct tracer *t, struct tracee *tc, const struct f
 		rec_add_workload_traced(t->rec, &ev, v->workload_data, 1);
 		r = skip_syscall(tc, ENOSYS);
 	}
-	if (r < 0)
-		return r == -ESRCH ? 0 : r;
-	return restart(tc, PTRACE_CONT, 0);
+	return r < 0 ? r : RESUME_CONT;
 }
 
 /* ---- stops ---- */
 
-static int restart(struct tracee *tc, int how, int sig)
-{
-	if (ptrace(how, tc->pid, 0, (void *)(uintptr_t)sig) < 0)
-		return errno == ESRCH ? 0 : -errno;
-	return 0;
-}
+/*
+ * Each handler looks at one stop and returns what to do with the tracee
+ * (enum resume, tracee.h) or -errno; only dispatch_event restarts it.
+ * -ESRCH from any of them means the tracee is gone, not a failure.
+ */
 
 static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 {
 	struct __ptrace_syscall_info info;
 	struct filt_verdict fv;
-	bool handled = false;
 	int r;
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->pid, sizeof(info), &info) < 0)
-		return errno == ESRCH ? 0 : -errno;
+		return -errno;
 	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP)
-		return restart(tc, PTRACE_CONT, 0);
+		return RESUME_CONT;
 	/* next_stop learns per syscall whether polling for the next stop pays. */
-	t->spin_slot = (size_t)info.seccomp.nr < CP_ARRAY_SIZE(t->spin_score) - 1 ?
-			       (size_t)info.seccomp.nr + 1 :
-			       0;
+	t->spin_slot = (size_t)info.seccomp.nr < CP_ARRAY_SIZE(t->spin_score) - 1 ? (size_t)info.seccomp.nr + 1 : 0;
 	tc->arch = info.arch;
 	tc->nr = (uint32_t)info.seccomp.nr;
 	if (tc->arch == SCMP_ARCH_X86_64 && (tc->nr & CP_X32_SYSCALL_BIT)) {
@@ -438,7 +436,7 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 	 * failed exec: only the execve is the workload's; the rest may run.
 	 */
 	if (tc->pre_exec && cp_syscall_name(tc->arch, tc->nr) && strcmp(cp_syscall_name(tc->arch, tc->nr), "execve"))
-		return restart(tc, PTRACE_CONT, 0);
+		return RESUME_CONT;
 	record_syscall(t, tc);
 	unseen_check(t, tc);
 	if (has_argspec(tc->arch, tc->nr))
@@ -455,40 +453,36 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 		memcpy(sd.args, info.seccomp.args, sizeof(sd.args));
 		r = filt_classify(&t->filt, tc->pid, &sd, info.seccomp.ret_data, &fv);
 		if (r < 0)
-			return r == -ESRCH ? 0 : r;
+			return r;
 	}
 	if (fv.workload)
 		return on_workload_trace(t, tc, &fv);
 	if (fv.capprof_data & CP_TRACE_DENY) {
 		r = deny_syscall(t, tc, fv.capprof_data);
-		if (r < 0)
-			return r == -ESRCH ? 0 : r;
-		return restart(tc, PTRACE_CONT, 0);
+		return r < 0 ? r : RESUME_CONT;
 	}
 	if (t->o->caps) {
-		r = capeng_on_entry(t, tc, &handled);
-		if (r < 0)
-			return r == -ESRCH ? 0 : r;
-		if (handled)
-			return 0;
+		r = capeng_on_entry(t, tc);
+		if (r != RESUME_DEFAULT)
+			return r;
 		if (capeng_wants_exit(t, tc)) {
 			tc->want_exit = true;
-			return restart(tc, PTRACE_SYSCALL, 0);
+			return RESUME_SYSCALL;
 		}
 	}
-	return restart(tc, PTRACE_CONT, 0);
+	return RESUME_CONT;
 }
 
 static int on_syscall_stop(struct tracer *t, struct tracee *tc)
 {
 	struct __ptrace_syscall_info info;
-	int r = 0;
+	int r = RESUME_DEFAULT;
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->pid, sizeof(info), &info) < 0)
-		return errno == ESRCH ? 0 : -errno;
+		return -errno;
 	if (info.op != PTRACE_SYSCALL_INFO_EXIT) {
 		/* An entry stop (kernels before 4.8 order it after the seccomp stop). */
-		return restart(tc, PTRACE_SYSCALL, 0);
+		return RESUME_SYSCALL;
 	}
 	if (tc->after_exec) {
 		tc->after_exec = false;
@@ -499,11 +493,7 @@ static int on_syscall_stop(struct tracer *t, struct tracee *tc)
 		tc->want_exit = false;
 		r = capeng_on_exit(t, tc, info.exit.rval);
 	}
-	if (r == -ESRCH || r > 0)
-		return 0; /* gone, or the capability engine restarted it */
-	if (r < 0)
-		return r;
-	return restart(tc, PTRACE_CONT, 0);
+	return r == RESUME_DEFAULT ? RESUME_CONT : r;
 }
 
 static void on_new_child(struct tracer *t, struct tracee *parent)
@@ -546,56 +536,137 @@ static void on_exec(struct tracer *t, struct tracee *tc)
 		exeinfo_record(t->rec, tc->pid, tc->exe);
 }
 
-static int on_stop(struct tracer *t, pid_t pid, int status)
-{
-	struct tracee *tc = tracer_find(t, pid);
-	int sig = WSTOPSIG(status);
+/* What a wait status is: next_event classifies, dispatch_event acts. */
+enum stop_kind {
+	EV_SECCOMP, /* PTRACE_EVENT_SECCOMP: entry of a traced syscall */
+	EV_SYSCALL, /* syscall-stop after PTRACE_SYSCALL: an exit (or an entry on old kernels) */
+	EV_CHILD, /* fork, vfork or clone: a new tracee */
+	EV_EXEC, /* a successful execve */
+	EV_STOP, /* PTRACE_EVENT_STOP: the first stop after attach, or a group-stop */
+	EV_SIGNAL, /* signal-delivery-stop */
+	EV_OTHER, /* another ptrace event */
+	EV_EXIT, /* exited or killed by a signal */
+};
 
-	t->spin_slot = 0;
+struct event {
+	enum stop_kind kind;
+	pid_t pid;
+	int status; /* from wait4 */
+	int sig; /* WSTOPSIG */
+};
+
+static enum stop_kind classify(int status)
+{
 	int event = (int)((unsigned)status >> 16);
 
-	if (!tc)
-		tc = tracee_add(t, pid); /* a new child's stop can precede its parent's event */
-	if (event == PTRACE_EVENT_EXEC)
-		capeng_forget(tc); /* a non-leader's exec replaced a leader the engine may have been driving */
-	else if (capeng_busy(tc))
-		return capeng_on_stop(t, tc, status);
-
-	if (sig == (SIGTRAP | 0x80))
-		return on_syscall_stop(t, tc);
+	if (!WIFSTOPPED(status))
+		return EV_EXIT;
+	if (WSTOPSIG(status) == (SIGTRAP | 0x80))
+		return EV_SYSCALL;
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
-		return on_seccomp_stop(t, tc);
+		return EV_SECCOMP;
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		on_new_child(t, tc);
-		return restart(tc, PTRACE_CONT, 0);
+		return EV_CHILD;
 	case PTRACE_EVENT_EXEC:
+		return EV_EXEC;
+	case PTRACE_EVENT_STOP:
+		return EV_STOP;
+	case 0:
+		return EV_SIGNAL;
+	default:
+		return EV_OTHER;
+	}
+}
+
+static int handle_stop(struct tracer *t, struct tracee *tc, const struct event *ev)
+{
+	if (ev->kind == EV_EXEC)
+		capeng_forget(tc); /* a non-leader's exec replaced a leader the engine may have been driving */
+	else if (capeng_busy(tc))
+		return capeng_on_stop(t, tc, ev->status);
+
+	switch (ev->kind) {
+	case EV_SECCOMP:
+		return on_seccomp_stop(t, tc);
+	case EV_SYSCALL:
+		return on_syscall_stop(t, tc);
+	case EV_CHILD:
+		on_new_child(t, tc);
+		return RESUME_CONT;
+	case EV_EXEC:
 		if (tc->pre_exec)
 			filt_measure_base(&t->filt, tc->pid); /* when execve itself did not stop */
 		on_exec(t, tc);
 		if (t->o->caps) {
 			/* Lower the effective set at execve's exit stop, when registers are final. */
 			tc->after_exec = true;
-			return restart(tc, PTRACE_SYSCALL, 0);
+			return RESUME_SYSCALL;
 		}
-		return restart(tc, PTRACE_CONT, 0);
-	case PTRACE_EVENT_STOP:
+		return RESUME_CONT;
+	case EV_STOP:
 		if (!tc->started) {
 			tc->started = true;
-			return restart(tc, PTRACE_CONT, 0);
+			return RESUME_CONT;
 		}
-		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-			return restart(tc, PTRACE_LISTEN, 0); /* group-stop: stay stopped */
-		return restart(tc, PTRACE_CONT, 0);
-	case 0:
+		if (ev->sig == SIGSTOP || ev->sig == SIGTSTP || ev->sig == SIGTTIN || ev->sig == SIGTTOU)
+			return RESUME_LISTEN; /* group-stop: stay stopped */
+		return RESUME_CONT;
+	case EV_SIGNAL:
 		tc->started = true;
 		/* Signal-delivery-stop: deliver the signal as the kernel would have. */
-		return restart(tc, PTRACE_CONT, sig);
-	default:
-		return restart(tc, PTRACE_CONT, 0);
+		return RESUME_SIGNAL(ev->sig);
+	case EV_OTHER:
+	case EV_EXIT:
+		break;
 	}
+	return RESUME_CONT;
+}
+
+/* The one place a stopped tracee is restarted. */
+static int resume(struct tracee *tc, int verdict)
+{
+	static const int request[] = {
+		[RESUME_DEFAULT] = PTRACE_CONT,
+		[RESUME_CONT] = PTRACE_CONT,
+		[RESUME_SYSCALL] = PTRACE_SYSCALL,
+		[RESUME_LISTEN] = PTRACE_LISTEN,
+	};
+	int how = verdict & 0xff, sig = verdict >> 8;
+
+	if (how == RESUME_GONE || how >= (int)CP_ARRAY_SIZE(request))
+		return 0;
+	if (ptrace(request[how], tc->pid, 0, (void *)(uintptr_t)sig) < 0)
+		return errno == ESRCH ? 0 : -errno;
+	return 0;
+}
+
+static int dispatch_event(struct tracer *t, const struct event *ev)
+{
+	struct tracee *tc;
+	int verdict;
+
+	t->spin_slot = 0;
+	if (ev->kind == EV_EXIT) {
+		if (ev->pid == t->leader) {
+			t->leader_status = ev->status;
+			t->leader_done = true;
+			forward_pid = 0;
+		}
+		tracee_remove(t, ev->pid);
+		return 0;
+	}
+	tc = tracer_find(t, ev->pid);
+	if (!tc)
+		tc = tracee_add(t, ev->pid); /* a new child's stop can precede its parent's event */
+	verdict = handle_stop(t, tc, ev);
+	if (verdict == -ESRCH)
+		return 0; /* gone */
+	if (verdict < 0)
+		return verdict;
+	return resume(tc, verdict);
 }
 
 /*
@@ -635,6 +706,19 @@ static pid_t next_stop(struct tracer *t, int *st)
 	if (cp_now_ns() - start < SPIN_NS / 2)
 		(*score)++;
 	return w;
+}
+
+/* The next stop or exit of any tracee. Returns 1, 0 when no tracee is left, or -errno (-EINTR: a signal). */
+static int next_event(struct tracer *t, struct event *ev)
+{
+	pid_t w = next_stop(t, &ev->status);
+
+	if (w < 0)
+		return errno == ECHILD ? 0 : -errno;
+	ev->pid = w;
+	ev->kind = classify(ev->status);
+	ev->sig = WIFSTOPPED(ev->status) ? WSTOPSIG(ev->status) : 0;
+	return 1;
 }
 
 static void kill_all(struct tracer *t)
@@ -759,36 +843,21 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	kill(pid, SIGCONT);
 
 	for (;;) {
-		pid_t w;
+		struct event ev;
 
 		if (got_alarm && t.ntracees) {
 			got_alarm = 0;
 			res->killed_after_grace = true;
 			kill_all(&t);
 		}
-		w = next_stop(&t, &st);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ECHILD)
-				break;
-			r = -errno;
-			break;
-		}
-		if (WIFSTOPPED(st)) {
-			r = on_stop(&t, w, st);
-			if (r < 0)
-				break;
+		r = next_event(&t, &ev);
+		if (r == -EINTR)
 			continue;
-		}
-		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			if (w == t.leader) {
-				t.leader_status = st;
-				t.leader_done = true;
-				forward_pid = 0;
-			}
-			tracee_remove(&t, w);
-		}
+		if (r <= 0)
+			break;
+		r = dispatch_event(&t, &ev);
+		if (r < 0)
+			break;
 	}
 	install_handlers(false);
 	if (r < 0)

@@ -242,12 +242,17 @@ struct vfy_docker {
 	const char *profile_text; /* a given profile, or NULL: derived from rec as emit --docker */
 	const struct gen_runtime *runtime; /* deriving: the runtime's own calls, or NULL */
 	char *dir; /* private directory for the trial profiles (made on first use) */
+	uint64_t slowest_ns; /* the slowest run so far: a trial may take 5 times that (at least 120 s) */
+	unsigned ntrials; /* runs made, for the container names */
 };
 
 /*
  * vfy_ops.run: a fresh container of the recorded image per trial, `docker
  * run` with the flags `emit --docker-run` makes for t->caps and the profile
  * without t->drop. A container shows no denials (o->denials_seen false).
+ * A trial that runs longer than 5 times the slowest run so far (at least
+ * 120 s) is stopped (docker kill) and ends with exit 124 and a line on
+ * stderr saying so: a workload without a syscall may hang instead of fail.
  */
 int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen);
 /* Remove the trial profiles' directory. */

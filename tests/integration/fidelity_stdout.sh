@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# timeout: 600
+# (24 signals, or 9 workloads x 3 stdout targets x 3 runs: minutes on a loaded 2-core VM)
 # capprof record never changes the kind of the workload's stdout: with stdout
 # on /dev/null, a regular file or a pipe, the workload prints the same, exits
 # the same and makes the same syscalls (strace -f with the same stdout) as

@@ -43,6 +43,13 @@ assert_eq "run with a profile from a pipe" hi "$out"
 out=$(slow rp.json | "$CAPPROF" run --profile - -- /bin/echo hi) || fail "run --profile -"
 assert_eq "run with a profile from stdin" hi "$out"
 
+# verify -i - (the workload then has an empty stdin); --minimize needs a file to write back.
+out=$(slow r.json | "$CAPPROF" verify -i - 2>&1) || fail "verify -i -: $out"
+grep -q '^verify: PASS' <<<"$out" || fail "verify -i -: $out"
+slow r.json | "$CAPPROF" verify -i - --minimize >out 2>err
+assert_eq "verify -i - --minimize" 125 $?
+grep -q 'give it as a file, not -' err || fail "verify -i - --minimize: $(cat err)"
+
 # The size limit holds for a pipe (64 MiB for a recording) and for stdin.
 head -c $((65 << 20)) /dev/zero | tr '\0' ' ' | "$CAPPROF" emit -i - 2>err
 assert_eq "emit of an oversized pipe" 2 $?

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# timeout: 600
+# (24 signals, or 9 workloads x 3 stdout targets x 3 runs: minutes on a loaded 2-core VM)
 # Every signal whose default action ends a process, sent to capprof record:
 # it is forwarded to the workload, capprof exits as the workload did
 # (128+N when the signal ended it), and the recording is written and marked
