@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "common/json.h"
 #include "common/json_strict.h"
 #include "common/names.h"
 #include "common/recording.h"
@@ -176,11 +177,6 @@ void enf_profile_free(struct enf_profile *p)
 void enf_profile_freep(struct enf_profile **pp)
 {
 	enf_profile_free(*pp);
-}
-
-static void cjson_deletep(cJSON **j)
-{
-	cJSON_Delete(*j);
 }
 
 /*
@@ -657,7 +653,7 @@ static const char *const docker_profile_keys[] = {
 int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, char *err, size_t errlen)
 {
 	struct perr e = { err, errlen };
-	cp_cleanup(cjson_deletep) cJSON *root = NULL;
+	cp_autojson *root = NULL;
 	cp_autoprofile *p = NULL;
 	char **lit = NULL;
 	size_t nlit, k = 0;

@@ -7,20 +7,16 @@
  * includes a capability grants nothing here.
  */
 #include "generator/gen.h"
+#include "common/json.h"
 #include "common/util.h"
 #include "enforce/profile.h"
 
 #include <cjson/cJSON.h>
 
-static void json_freep(cJSON **j)
-{
-	cJSON_Delete(*j);
-}
-
 /* Told apart by their top-level keys: a recording has "schema", a profile "defaultAction". */
 bool gen_is_profile(const char *text, size_t len)
 {
-	cp_cleanup(json_freep) cJSON *root = NULL;
+	cp_autojson *root = NULL;
 	char err[64];
 
 	if (json_parse_document(text, len, &root, err, sizeof(err)) < 0)

@@ -6,6 +6,7 @@
  * capprof finds $(DATADIR)/profiles.
  */
 #include "generator/gen.h"
+#include "common/json.h"
 #include "common/names.h"
 #include "common/util.h"
 
@@ -83,11 +84,6 @@ static void runtime_freep(struct gen_runtime **p)
 	gen_runtime_free(*p);
 }
 
-static void json_freep(cJSON **j)
-{
-	cJSON_Delete(*j);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -140,7 +136,7 @@ static int name_list(const cJSON *root, const char *key, char ***out, size_t *n,
 
 int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen_runtime **out, struct cp_err *err)
 {
-	cp_cleanup(json_freep) cJSON *root = NULL;
+	cp_autojson *root = NULL;
 	cp_cleanup(runtime_freep) struct gen_runtime *rt = NULL;
 	const cJSON *j;
 	char jerr[CP_ERR_MAX];

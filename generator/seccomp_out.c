@@ -5,6 +5,7 @@
  * Objects are built in sorted order so the text is byte-for-byte stable.
  */
 #include "generator/gen.h"
+#include "common/json.h"
 #include "common/names.h"
 #include "common/util.h"
 
@@ -13,12 +14,6 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void json_freep(cJSON **j)
-{
-	cJSON_Delete(*j);
-}
-#define autojson cp_cleanup(json_freep) cJSON
 
 /* Exact 64-bit numbers: cJSON's doubles would round values above 2^53. */
 static cJSON *u64_raw(uint64_t v)
@@ -136,7 +131,7 @@ static cJSON *seccomp_json(const struct gen_policy *p, bool oci)
 
 char *gen_docker_json(const struct gen_policy *p)
 {
-	autojson *root = seccomp_json(p, false);
+	cp_autojson *root = seccomp_json(p, false);
 
 	return print_json(root);
 }
@@ -156,7 +151,7 @@ static cJSON *cap_list_json(const char **caps, size_t n)
 
 char *gen_oci_json(const struct cp_rec *rec, const struct gen_policy *p, const struct gen_opts *o)
 {
-	autojson *root = cJSON_CreateObject();
+	cp_autojson *root = cJSON_CreateObject();
 	const char *caps[CP_MAX_CAP];
 	size_t n = gen_caps(rec, caps);
 	cJSON *proc, *c, *lnx;
