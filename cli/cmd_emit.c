@@ -111,9 +111,9 @@ int cmd_emit(int argc, char **argv)
 		const char *name;
 		enum gen_format f;
 	} formats[] = {
-		{ "docker", GEN_DOCKER }, { "caps", GEN_CAPS }, { "docker-run", GEN_DOCKER_RUN },
-		{ "compose", GEN_COMPOSE }, { "oci", GEN_OCI }, { "k8s", GEN_K8S },
-		{ "spo", GEN_SPO }, { "systemd", GEN_SYSTEMD }, { "summary", GEN_SUMMARY },
+		{ "docker", GEN_DOCKER },   { "caps", GEN_CAPS },	{ "docker-run", GEN_DOCKER_RUN },
+		{ "compose", GEN_COMPOSE }, { "oci", GEN_OCI },		{ "k8s", GEN_K8S },
+		{ "spo", GEN_SPO },	    { "systemd", GEN_SYSTEMD }, { "summary", GEN_SUMMARY },
 	};
 	struct option longopts[CP_ARRAY_SIZE(formats) + 14];
 	struct gen_opts o = { .format = GEN_DOCKER, .profile_path = "seccomp.json" };

@@ -127,8 +127,7 @@ static void baseline_freep(struct trace_baseline **b)
  * made. The docker image and arguments are passed as given on this command
  * line: the user gave them, so verify need not distrust them as recorded ones.
  */
-static int record_minimize(const char *out, const char *what, int code, const char *image, char **dargs,
-			   size_t ndargs)
+static int record_minimize(const char *out, const char *what, int code, const char *image, char **dargs, size_t ndargs)
 {
 	cp_autofree char *opt = cp_xasprintf("--minimize=%s", what ? what : "caps");
 	cp_autofree char **vargv = cp_xcalloc(7 + 2 * ndargs, sizeof(char *));
@@ -152,28 +151,22 @@ static int record_minimize(const char *out, const char *what, int code, const ch
 	if (r == CP_EXIT_OK)
 		return code;
 	if (r == CP_EXIT_DIFFERS)
-		cli_error("record --minimize: the derived profile does not reproduce the run: no verdicts written to %s",
-			  out);
+		cli_error(
+			"record --minimize: the derived profile does not reproduce the run: no verdicts written to %s",
+			out);
 	return CP_EXIT_FAILURE;
 }
 
 int cmd_record(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "no-caps", no_argument, NULL, 'C' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "stats", no_argument, NULL, 'S' },
-		{ "sandbox", no_argument, NULL, 'X' },
-		{ "keep-changes", required_argument, NULL, 'K' },
-		{ "docker", required_argument, NULL, 'D' },
-		{ "docker-arg", required_argument, NULL, 'A' },
-		{ "podman", required_argument, NULL, 'P' },
-		{ "no-output-hash", no_argument, NULL, 'H' },
-		{ "baseline", required_argument, NULL, 'B' },
-		{ "minimize", optional_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{ "output", required_argument, NULL, 'o' },   { "no-caps", no_argument, NULL, 'C' },
+		{ "quiet", no_argument, NULL, 'q' },	      { "stats", no_argument, NULL, 'S' },
+		{ "sandbox", no_argument, NULL, 'X' },	      { "keep-changes", required_argument, NULL, 'K' },
+		{ "docker", required_argument, NULL, 'D' },   { "docker-arg", required_argument, NULL, 'A' },
+		{ "podman", required_argument, NULL, 'P' },   { "no-output-hash", no_argument, NULL, 'H' },
+		{ "baseline", required_argument, NULL, 'B' }, { "minimize", optional_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },	      { 0 },
 	};
 	const char *out = "capprof.json", *keep = NULL, *image = NULL, *minimize = NULL, *baseline = NULL;
 	cp_autorec *base = NULL;
@@ -241,9 +234,11 @@ int cmd_record(int argc, char **argv)
 			if (optopt && strchr("KDABP", optopt))
 				cli_error("record: option \"%s\" needs a value", argv[optind - 1]);
 			else if (optopt)
-				cli_error("record: option -%c %s", optopt, strchr("o", optopt) ? "needs a value" : "is unknown");
+				cli_error("record: option -%c %s", optopt,
+					  strchr("o", optopt) ? "needs a value" : "is unknown");
 			else
-				cli_error("record: unknown option \"%s\" (try 'capprof record --help')", argv[optind - 1]);
+				cli_error("record: unknown option \"%s\" (try 'capprof record --help')",
+					  argv[optind - 1]);
 			return CP_EXIT_FAILURE;
 		}
 	}
@@ -354,7 +349,8 @@ int cmd_record(int argc, char **argv)
 		struct rusage ru;
 
 		getrusage(RUSAGE_SELF, &ru);
-		fprintf(stderr, "capprof: stats: syscalls %llu, processes %llu, distinct %zu, peak RSS %ld KiB, %llu ms\n",
+		fprintf(stderr,
+			"capprof: stats: syscalls %llu, processes %llu, distinct %zu, peak RSS %ld KiB, %llu ms\n",
 			(unsigned long long)res.syscalls, (unsigned long long)res.processes, rec_count_syscalls(rec),
 			ru.ru_maxrss, (unsigned long long)rec->duration_ms);
 	}

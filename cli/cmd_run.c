@@ -23,16 +23,17 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: capprof run --profile JSON [--cap-add CAP]... [--no-new-privileges] [--user U] -- CMD [ARG]...\n"
-		   "Run CMD under a Docker-format seccomp profile and a capability set, as Docker would.\n\n"
-		   "  -p, --profile JSON        the seccomp profile (Docker format) to enforce\n"
-		   "  -c, --cap-add CAP         keep capability CAP (NET_RAW or CAP_NET_RAW); all others are\n"
-		   "                            dropped from every set, as with --cap-drop ALL (ALL: all the bounding set holds)\n"
-		   "  -n, --no-new-privileges   set no_new_privs: set-id and file-capability binaries gain nothing\n"
-		   "  -u, --user U              run as U: name, uid, name:group or uid:gid\n"
-		   "  -h, --help                this help\n\n"
-		   "Exit status: CMD's, 128+N when signal N killed it; 125 capprof failed, 126 CMD cannot be\n"
-		   "executed, 127 CMD not found. See docs/run-verify.md.\n");
+	fprintf(f,
+		"Usage: capprof run --profile JSON [--cap-add CAP]... [--no-new-privileges] [--user U] -- CMD [ARG]...\n"
+		"Run CMD under a Docker-format seccomp profile and a capability set, as Docker would.\n\n"
+		"  -p, --profile JSON        the seccomp profile (Docker format) to enforce\n"
+		"  -c, --cap-add CAP         keep capability CAP (NET_RAW or CAP_NET_RAW); all others are\n"
+		"                            dropped from every set, as with --cap-drop ALL (ALL: all the bounding set holds)\n"
+		"  -n, --no-new-privileges   set no_new_privs: set-id and file-capability binaries gain nothing\n"
+		"  -u, --user U              run as U: name, uid, name:group or uid:gid\n"
+		"  -h, --help                this help\n\n"
+		"Exit status: CMD's, 128+N when signal N killed it; 125 capprof failed, 126 CMD cannot be\n"
+		"executed, 127 CMD not found. See docs/run-verify.md.\n");
 }
 
 struct run_args {
@@ -208,7 +209,8 @@ int cmd_run(int argc, char **argv)
 	r = trace_resolve_command(a.cmd[0], &path);
 	if (r < 0) {
 		enf_user_free(&user);
-		cli_error("%s: %s", a.cmd[0], r == -ENOENT ? "command not found" : "permission denied (not executable)");
+		cli_error("%s: %s", a.cmd[0],
+			  r == -ENOENT ? "command not found" : "permission denied (not executable)");
 		return r == -ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;
 	}
 	r = enf_profile_compile(prof, &co, &ctx, err, sizeof(err));

@@ -517,9 +517,10 @@ int cmd_verify(int argc, char **argv)
 		args_from_rec = true;
 		/* The recording is data anyone may have written: it must not widen the container's privileges. */
 		if (dkr_args_check(dargs, dk.ndocker_args, &bad, err, sizeof(err)) < 0) {
-			cli_error("%s: recorded docker argument %s; refusing it (give --docker %s with the --docker-arg "
-				  "values you trust to run anyway)",
-				  input, err, dk.image);
+			cli_error(
+				"%s: recorded docker argument %s; refusing it (give --docker %s with the --docker-arg "
+				"values you trust to run anyway)",
+				input, err, dk.image);
 			return CP_EXIT_FAILURE;
 		}
 		printf("verify: recorded in a container of %s: verifying in %s of %s\n", dk.image,
@@ -573,8 +574,7 @@ int cmd_verify(int argc, char **argv)
 					rname = dargs[i + 1];
 			}
 		}
-		r = rname && !strcmp(rname, "none") ? 0 :
-						      gen_runtime_load(rname ? rname : "runc", &rt, &gerr);
+		r = rname && !strcmp(rname, "none") ? 0 : gen_runtime_load(rname ? rname : "runc", &rt, &gerr);
 		if (r == -ENOENT && !rname) {
 			printf("verify: runtime-runc.json not found: deriving the profile as 'emit --runtime none' "
 			       "(the runtime's own calls do not run here)\n");
@@ -628,7 +628,8 @@ int cmd_verify(int argc, char **argv)
 			cli_warn("%s: key \"%s\" is not a seccomp profile key: Docker ignores it, and so does capprof",
 				 profile ? profile : "derived profile", enf_profile_unknown_key(prof));
 		for (size_t k = 0; k < nv && k < CP_ARRAY_SIZE(vital); k++)
-			cli_warn("%s denies %s: %s", profile ? profile : "derived profile", vital[k].name, vital[k].why);
+			cli_warn("%s denies %s: %s", profile ? profile : "derived profile", vital[k].name,
+				 vital[k].why);
 	}
 	tr.argv = optind < argc ? argv + optind : rec->argv;
 	if (!tr.argv || !tr.argv[0]) {
@@ -645,7 +646,8 @@ int cmd_verify(int argc, char **argv)
 	if (!strcmp(input, "-")) {
 		/* Read from stdin: there is no file to write the verdicts back into. */
 		if (min_caps) {
-			cli_error("verify: --minimize writes its verdicts into the recording: give it as a file, not -");
+			cli_error(
+				"verify: --minimize writes its verdicts into the recording: give it as a file, not -");
 			goto out;
 		}
 	} else if (!(abs_input = realpath(input, NULL))) {

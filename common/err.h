@@ -24,7 +24,7 @@
 #define CP_ERR_MAX 512
 
 struct cp_err {
-	int code;	      /* the -errno returned with the message, 0 when none */
+	int code; /* the -errno returned with the message, 0 when none */
 	char msg[CP_ERR_MAX]; /* one line, no control characters */
 };
 

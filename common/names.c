@@ -14,9 +14,9 @@
  * keep the list of its spellings and ask it for each token.
  */
 static const char *const arch_names[] = {
-	"x86",	   "x86_64",	  "x32",	 "arm",		"aarch64",   "mips",	 "mips64",
-	"mips64n32", "mipsel",	  "mipsel64",	 "mipsel64n32", "ppc",	     "ppc64",	 "ppc64le",
-	"s390",	   "s390x",	  "parisc",	 "parisc64",	"riscv64",   "loongarch64",
+	"x86",	     "x86_64", "x32",	   "arm",	  "aarch64", "mips",	    "mips64",
+	"mips64n32", "mipsel", "mipsel64", "mipsel64n32", "ppc",     "ppc64",	    "ppc64le",
+	"s390",	     "s390x",  "parisc",   "parisc64",	  "riscv64", "loongarch64",
 };
 
 const char *cp_arch_name(uint32_t token)

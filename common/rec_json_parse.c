@@ -195,7 +195,8 @@ static int parse_sys(struct cp_arch *a, const char *archname, const cJSON *so, s
 				uint64_t x;
 
 				if (get_u64(v, &x) < 0)
-					return fail(e, "%s.args.%s.values: expected non-negative integers", where, ai->string);
+					return fail(e, "%s.args.%s.values: expected non-negative integers", where,
+						    ai->string);
 				rec_valset_add(&s->vals[idx], x);
 			}
 			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ai, "overflow")))
@@ -238,12 +239,12 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 			rec->argv[i++] = cp_xstrdup(it->valuestring);
 		}
 	}
-#define OPTSTR(field, key)                                                      \
-	do {                                                                    \
-		const char *t_ = opt_string(root, key, &bad);                   \
-		if (bad)                                                        \
-			return fail(e, key ": expected a string");              \
-		rec->field = t_ ? cp_xstrdup(t_) : NULL;                        \
+#define OPTSTR(field, key)                                         \
+	do {                                                       \
+		const char *t_ = opt_string(root, key, &bad);      \
+		if (bad)                                           \
+			return fail(e, key ": expected a string"); \
+		rec->field = t_ ? cp_xstrdup(t_) : NULL;           \
 	} while (0)
 	OPTSTR(capprof_version, "capprof");
 	OPTSTR(cwd, "cwd");
@@ -305,7 +306,8 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 			cJSON_ArrayForEach(it, args)
 			{
 				if (!cJSON_IsString(it))
-					return fail(e, "environment.docker.args[%zu]: expected a string", rec->env_ndocker_args);
+					return fail(e, "environment.docker.args[%zu]: expected a string",
+						    rec->env_ndocker_args);
 				rec->env_docker_args[rec->env_ndocker_args++] = cp_xstrdup(it->valuestring);
 			}
 		}
@@ -318,7 +320,8 @@ static int parse_root(const cJSON *root, struct cp_rec *rec, struct perr *e)
 		/* No hash only with a method saying why (recordings before "method" always had one). */
 		if (!cJSON_IsObject(j) || bad || (!h && !m) || (h && strlen(h) != 64) ||
 		    (b && get_u64(b, &rec->output_bytes) < 0))
-			return fail(e, "output: expected {\"method\": string, \"sha256\": 64 hex digits, \"bytes\": n}");
+			return fail(e,
+				    "output: expected {\"method\": string, \"sha256\": 64 hex digits, \"bytes\": n}");
 		if (h)
 			rec->output_sha256 = cp_xstrdup(h);
 		if (m)

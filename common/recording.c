@@ -15,7 +15,8 @@
  * values seccomp-based tools commonly restrict (ioctl request, prctl option).
  */
 static const struct cp_argspec argspecs[] = {
-	{ "socket", { { 0, "family", 0 }, { 1, "type", SOCK_NONBLOCK | SOCK_CLOEXEC }, { 2, "protocol", 0 }, { -1, NULL, 0 } } },
+	{ "socket",
+	  { { 0, "family", 0 }, { 1, "type", SOCK_NONBLOCK | SOCK_CLOEXEC }, { 2, "protocol", 0 }, { -1, NULL, 0 } } },
 	{ "socketpair", { { 0, "family", 0 }, { 1, "type", SOCK_NONBLOCK | SOCK_CLOEXEC }, { -1, NULL, 0 } } },
 	{ "clone", { { 0, "flags", 0xff /* exit signal */ }, { -1, NULL, 0 } } },
 	{ "clone3", { { 0, "flags", 0 }, { -1, NULL, 0 } } }, /* read from struct clone_args */

@@ -236,8 +236,6 @@ int rec_save(const struct cp_rec *rec, const char *path);
 int rec_parse(const char *text, size_t len, struct cp_rec **out, char *err, size_t errlen);
 int rec_load(const char *path, struct cp_rec **out, char *err, size_t errlen);
 
-
-
 /*
  * Parse one JSON document (cJSON), rejecting trailing data, and telling a
  * truncated document from a malformed one. Shared by every JSON reader.

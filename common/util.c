@@ -194,8 +194,8 @@ int cp_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	bool is_stdin = !strcmp(path, "-");
 	/* A duplicate of stdin, so that closing it leaves fd 0 to the workload and the shell. */
-	cp_autoclose int fd = is_stdin ? fcntl(0, F_DUPFD_CLOEXEC, 3)
-				      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	cp_autoclose int fd =
+		is_stdin ? fcntl(0, F_DUPFD_CLOEXEC, 3) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	cp_autofree char *buf = NULL;
 	size_t n = 0, cap = 0;
 	struct stat st;

@@ -163,8 +163,8 @@ static int set_caps(uint64_t mask)
 	for (int cap = 0; cap < 64 && cap <= cp_cap_last(); cap++)
 		if (mask & (1ull << cap))
 			v[n++] = cap;
-	if (n && (cap_set_flag(c, CAP_PERMITTED, n, v, CAP_SET) < 0 ||
-		  cap_set_flag(c, CAP_EFFECTIVE, n, v, CAP_SET) < 0))
+	if (n &&
+	    (cap_set_flag(c, CAP_PERMITTED, n, v, CAP_SET) < 0 || cap_set_flag(c, CAP_EFFECTIVE, n, v, CAP_SET) < 0))
 		return -errno;
 	if (cap_set_proc(c) < 0)
 		return -errno;

@@ -101,9 +101,12 @@ static const struct {
 	const char *name;
 	enum scmp_compare op;
 } op_names[] = {
-	{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
-	{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-	{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+	{ "SCMP_CMP_NE", SCMP_CMP_NE },
+	{ "SCMP_CMP_LT", SCMP_CMP_LT },
+	{ "SCMP_CMP_LE", SCMP_CMP_LE },
+	{ "SCMP_CMP_EQ", SCMP_CMP_EQ },
+	{ "SCMP_CMP_GE", SCMP_CMP_GE },
+	{ "SCMP_CMP_GT", SCMP_CMP_GT },
 	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
 
@@ -115,10 +118,12 @@ static const struct {
 	const char *arch; /* libseccomp name */
 	const char *goarch;
 } goarch_names[] = {
-	{ "x86_64", "amd64" },	    { "x86", "386" },		{ "aarch64", "arm64" },
-	{ "arm", "arm" },	    { "ppc64le", "ppc64le" },	{ "ppc64", "ppc64" },
-	{ "s390x", "s390x" },	    { "s390", "s390" },		{ "riscv64", "riscv64" },
-	{ "mips64", "mips64" },	    { "mipsel64", "mips64le" }, { "mips", "mips" },
+	{ "x86_64", "amd64" },	    { "x86", "386" },
+	{ "aarch64", "arm64" },	    { "arm", "arm" },
+	{ "ppc64le", "ppc64le" },   { "ppc64", "ppc64" },
+	{ "s390x", "s390x" },	    { "s390", "s390" },
+	{ "riscv64", "riscv64" },   { "mips64", "mips64" },
+	{ "mipsel64", "mips64le" }, { "mips", "mips" },
 	{ "mipsel", "mipsle" },	    { "loongarch64", "loong64" },
 };
 
@@ -282,7 +287,8 @@ static int parse_action(const cJSON *j, enum enf_act_kind *kind, struct perr *e,
 		}
 	}
 	if (!strcmp(j->valuestring, "SCMP_ACT_NOTIFY"))
-		return fail(e, "%s: SCMP_ACT_NOTIFY needs a seccomp agent (listenerPath), which capprof does not support",
+		return fail(e,
+			    "%s: SCMP_ACT_NOTIFY needs a seccomp agent (listenerPath), which capprof does not support",
 			    where);
 	return fail(e, "%s: unknown action \"%s\"", where, j->valuestring);
 }
@@ -311,7 +317,8 @@ static int parse_strv(const cJSON *j, char ***out, size_t *n, struct perr *e, co
 	if (!cJSON_IsArray(j))
 		return fail(e, "%s: expected an array of strings", where);
 	*out = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(char *));
-	cJSON_ArrayForEach(it, j) {
+	cJSON_ArrayForEach(it, j)
+	{
 		if (!cJSON_IsString(it))
 			return fail(e, "%s[%zu]: expected a string", where, i);
 		(*out)[(*n)++] = cp_xstrdup(it->valuestring);
@@ -354,7 +361,8 @@ static int parse_cond(const cJSON *j, struct enf_cond *c, struct perr *e, const 
 		snprintf(w, sizeof(w), "%s.caps", where);
 		if (!cJSON_IsArray(caps))
 			return fail(e, "%s: expected an array of strings", w);
-		cJSON_ArrayForEach(it, caps) {
+		cJSON_ArrayForEach(it, caps)
+		{
 			int cap;
 
 			if (!cJSON_IsString(it))
@@ -393,7 +401,8 @@ static int parse_args(const cJSON *j, struct enf_rule *rule, struct perr *e, con
 	if (!cJSON_IsArray(j))
 		return fail(e, "%s: expected an array", where);
 	rule->args = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(*rule->args));
-	cJSON_ArrayForEach(it, j) {
+	cJSON_ArrayForEach(it, j)
+	{
 		struct enf_arg *a = &rule->args[i];
 		const cJSON *idx, *op, *v2;
 		uint64_t n;
@@ -508,7 +517,8 @@ static int parse_archmap(const cJSON *j, struct enf_profile *p, struct perr *e)
 	if (!cJSON_IsArray(j))
 		return fail(e, "archMap: expected an array");
 	p->map = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(*p->map));
-	cJSON_ArrayForEach(it, j) {
+	cJSON_ArrayForEach(it, j)
+	{
 		struct enf_archmap *m = &p->map[i];
 		size_t k = 0;
 		int r;
@@ -528,7 +538,8 @@ static int parse_archmap(const cJSON *j, struct enf_profile *p, struct perr *e)
 		if (!cJSON_IsArray(sub))
 			return fail(e, "archMap[%zu].subArchitectures: expected an array", i - 1);
 		m->sub = cp_xcalloc((size_t)cJSON_GetArraySize(sub) + 1, sizeof(uint32_t));
-		cJSON_ArrayForEach(s, sub) {
+		cJSON_ArrayForEach(s, sub)
+		{
 			snprintf(w, sizeof(w), "archMap[%zu].subArchitectures[%zu]", i - 1, k++);
 			r = parse_arch(s, &m->sub[m->nsub], e, w);
 			if (r < 0)
@@ -546,7 +557,8 @@ static int parse_flags(const cJSON *j, struct enf_profile *p, struct perr *e)
 
 	if (!cJSON_IsArray(j))
 		return fail(e, "flags: expected an array");
-	cJSON_ArrayForEach(it, j) {
+	cJSON_ArrayForEach(it, j)
+	{
 		if (!cJSON_IsString(it))
 			return fail(e, "flags[%zu]: expected a string", i);
 		if (!strcmp(it->valuestring, "SECCOMP_FILTER_FLAG_LOG"))
@@ -570,9 +582,11 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct perr *e)
 	if (!cJSON_IsObject(root))
 		return fail(e, "expected a JSON object (a Docker seccomp profile)");
 	/* Docker ignores keys it does not know; so do we, but the caller warns. */
-	cJSON_ArrayForEach(it, root) {
-		static const char *const top[] = { "defaultAction", "defaultErrnoRet", "architectures", "archMap",
-						   "syscalls",	    "flags",	       "listenerPath",	"listenerMetadata" };
+	cJSON_ArrayForEach(it, root)
+	{
+		static const char *const top[] = { "defaultAction", "defaultErrnoRet", "architectures",
+						   "archMap",	    "syscalls",	       "flags",
+						   "listenerPath",  "listenerMetadata" };
 		bool known = false;
 
 		for (size_t k = 0; k < CP_ARRAY_SIZE(top) && !known; k++)
@@ -604,7 +618,8 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct perr *e)
 		if (!cJSON_IsArray(j))
 			return fail(e, "architectures: expected an array");
 		p->arches = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(uint32_t));
-		cJSON_ArrayForEach(it, j) {
+		cJSON_ArrayForEach(it, j)
+		{
 			char w[48];
 
 			snprintf(w, sizeof(w), "architectures[%zu]", i++);
@@ -630,7 +645,8 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct perr *e)
 		return fail(e, "syscalls: expected an array");
 	p->rules = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(*p->rules));
 	i = 0;
-	cJSON_ArrayForEach(it, j) {
+	cJSON_ArrayForEach(it, j)
+	{
 		r = parse_rule(it, &p->rules[i], e, i);
 		p->nrules = ++i;
 		if (r < 0)
@@ -644,10 +660,32 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct perr *e)
  * holds), including those capprof ignores (listenerMetadata).
  */
 static const char *const docker_profile_keys[] = {
-	"action", "archMap", "arches", "architecture", "architectures", "args", "caps", "comment",
-	"defaultAction", "defaultErrnoRet", "errnoRet", "excludes", "flags", "includes", "index",
-	"listenerMetadata", "listenerPath", "minKernel", "name", "names", "op", "subArchitectures",
-	"syscalls", "value", "valueTwo", NULL,
+	"action",
+	"archMap",
+	"arches",
+	"architecture",
+	"architectures",
+	"args",
+	"caps",
+	"comment",
+	"defaultAction",
+	"defaultErrnoRet",
+	"errnoRet",
+	"excludes",
+	"flags",
+	"includes",
+	"index",
+	"listenerMetadata",
+	"listenerPath",
+	"minKernel",
+	"name",
+	"names",
+	"op",
+	"subArchitectures",
+	"syscalls",
+	"value",
+	"valueTwo",
+	NULL,
 };
 
 int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, char *err, size_t errlen)
@@ -713,13 +751,13 @@ static size_t profile_arches(const struct enf_profile *p, uint32_t native, uint3
 {
 	size_t n = 0;
 
-#define ADD_ARCH(t)                                          \
-	do {                                                 \
-		bool dup = false;                            \
-		for (size_t d_ = 0; d_ < n; d_++)            \
-			dup |= tokens[d_] == (t);            \
-		if (!dup && (t) && n < max)                  \
-			tokens[n++] = (t);                   \
+#define ADD_ARCH(t)                               \
+	do {                                      \
+		bool dup = false;                 \
+		for (size_t d_ = 0; d_ < n; d_++) \
+			dup |= tokens[d_] == (t); \
+		if (!dup && (t) && n < max)       \
+			tokens[n++] = (t);        \
 	} while (0)
 
 	tokens[n++] = native;
@@ -760,8 +798,7 @@ static bool kernel_at_least(unsigned maj, unsigned min, unsigned want_maj, unsig
 }
 
 /* Does a rule apply, in Docker's order: arches, caps, minKernel. */
-static bool rule_applies(const struct enf_rule *r, uint32_t arch, const uint64_t *caps, unsigned kmaj,
-			 unsigned kmin)
+static bool rule_applies(const struct enf_rule *r, uint32_t arch, const uint64_t *caps, unsigned kmaj, unsigned kmin)
 {
 	if (r->exc.narches && arch_matches(arch, r->exc.arches, r->exc.narches))
 		return false;
@@ -877,7 +914,7 @@ struct seen_rules {
 		const struct enf_rule *rule; /* NULL: empty slot */
 		uint32_t act;
 		int nr;
-	} *slot;
+	} * slot;
 	size_t cap;
 };
 
@@ -922,8 +959,8 @@ static bool seen_before(struct seen_rules *s, uint32_t act, int nr, const struct
 	return false;
 }
 
-int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out,
-			char *err, size_t errlen)
+int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out, char *err,
+			size_t errlen)
 {
 	cp_cleanup(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	struct perr e = { err, errlen };

@@ -60,8 +60,8 @@ void enf_profile_freep(struct enf_profile **pp);
 int enf_profile_to_rec(const struct enf_profile *p, const uint64_t *caps, struct cp_rec **out);
 
 /* Build the filter; nothing is loaded. Returns 0 or -errno with a reason. */
-int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out,
-			char *err, size_t errlen);
+int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out, char *err,
+			size_t errlen);
 
 /* Architectures the compiled filter covers (native first); returns how many. */
 size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t max);

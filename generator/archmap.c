@@ -460,7 +460,8 @@ static struct gen_runtime *map_runtime(const struct gen_runtime *rt, uint32_t ta
 static bool same_rule(const struct gen_rule *a, const struct gen_rule *b)
 {
 	if (a->allow != b->allow || a->errno_ret != b->errno_ret || a->nargs != b->nargs ||
-	    a->recorded != b->recorded || a->unobserved != b->unobserved || !a->comment != !b->comment || (a->comment && strcmp(a->comment, b->comment)))
+	    a->recorded != b->recorded || a->unobserved != b->unobserved || !a->comment != !b->comment ||
+	    (a->comment && strcmp(a->comment, b->comment)))
 		return false;
 	for (size_t i = 0; i < a->nargs; i++)
 		if (a->args[i].index != b->args[i].index || a->args[i].value != b->args[i].value ||

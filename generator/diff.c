@@ -129,8 +129,9 @@ char *gen_diff(const struct gen_diff_side *old, const struct gen_diff_side *new_
 			      old->is_profile ? "OLD" : "NEW");
 	/* Inherited entries count as needed on both sides: a "+" is never lost, a "-" may be. */
 	if (new_->rec->baseline)
-		cp_buf_printf(&out, "# NEW was recorded against baseline %s: what it inherited was not observed, so "
-				    "\"no longer needed\" may miss some\n",
+		cp_buf_printf(&out,
+			      "# NEW was recorded against baseline %s: what it inherited was not observed, so "
+			      "\"no longer needed\" may miss some\n",
 			      new_->rec->baseline);
 	cp_buf_printf(&out, "# NEW needs %zu privilege%s OLD did not grant; %zu no longer needed\n", added,
 		      added == 1 ? "" : "s", dropped);

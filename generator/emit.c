@@ -37,8 +37,9 @@ static char *emit_docker_run(const struct cp_rec *rec, const struct gen_opts *o)
 	if (gen_nnp_ok(rec))
 		cp_buf_puts(&b, "--security-opt no-new-privileges\n");
 	if (rec->uid != 0)
-		cp_buf_printf(&b, "# the workload ran as uid %u gid %u: add --user %u:%u (no capability survives "
-				  "exec for a non-root user)\n",
+		cp_buf_printf(&b,
+			      "# the workload ran as uid %u gid %u: add --user %u:%u (no capability survives "
+			      "exec for a non-root user)\n",
 			      rec->uid, rec->gid, rec->uid, rec->gid);
 	return b.data;
 }

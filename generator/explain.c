@@ -45,8 +45,8 @@ static void sys_detail(struct cp_buf *b, uint32_t arch, const char *name, const 
 		if (!v->n)
 			cp_buf_puts(b, " none recorded");
 		for (uint32_t i = 0; i < v->n; i++) {
-			const char *fam = !strcmp(name, "socket") && spec->args[k].index == 0 ? gen_family_name(v->v[i])
-											       : NULL;
+			const char *fam =
+				!strcmp(name, "socket") && spec->args[k].index == 0 ? gen_family_name(v->v[i]) : NULL;
 
 			cp_buf_printf(b, " 0x%llx%s%s", (unsigned long long)v->v[i], fam ? " " : "", fam ? fam : "");
 		}
@@ -106,7 +106,8 @@ static void explain_all(struct cp_buf *b, const struct cp_rec *rec)
 		if (u->ev.path)
 			gen_yaml_str(b, u->ev.path);
 		cp_buf_printf(b, ") failed with %s without it, by pid %d %s%s\n", en ? en : "an error", u->ev.pid,
-			      u->ev.exe && *u->ev.exe ? u->ev.exe : "?", u->inherited ? " (inherited from the baseline)" : "");
+			      u->ev.exe && *u->ev.exe ? u->ev.exe : "?",
+			      u->inherited ? " (inherited from the baseline)" : "");
 		gen_cap_verdict_text(b, cp_cap_parse(caps[i]), u, "    ");
 	}
 }

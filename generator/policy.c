@@ -125,8 +125,8 @@ uint32_t gen_exe_arch(const struct cp_exe *e)
 		const char *arch;
 	} aliases[] = {
 		/* ELF machine spellings (uname, libelf EM_ names) to libseccomp's */
-		{ "i386", "x86" }, { "i486", "x86" }, { "i586", "x86" }, { "i686", "x86" },
-		{ "386", "x86" }, { "EM_386", "x86" }, { "amd64", "x86_64" }, { "EM_X86_64", "x86_64" },
+		{ "i386", "x86" },	{ "i486", "x86" },	     { "i586", "x86" },	    { "i686", "x86" },
+		{ "386", "x86" },	{ "EM_386", "x86" },	     { "amd64", "x86_64" }, { "EM_X86_64", "x86_64" },
 		{ "arm64", "aarch64" }, { "EM_AARCH64", "aarch64" }, { "EM_ARM", "arm" },
 	};
 	const char *m = e->machine;
@@ -199,8 +199,8 @@ bool gen_nnp_ok(const struct cp_rec *rec)
 const char *gen_family_name(uint64_t af)
 {
 	static const char *const fam[] = {
-		[AF_UNIX] = "AF_UNIX",	     [AF_INET] = "AF_INET",	[AF_INET6] = "AF_INET6",
-		[AF_NETLINK] = "AF_NETLINK", [AF_PACKET] = "AF_PACKET", [AF_ALG] = "AF_ALG",
+		[AF_UNIX] = "AF_UNIX",	     [AF_INET] = "AF_INET",	      [AF_INET6] = "AF_INET6",
+		[AF_NETLINK] = "AF_NETLINK", [AF_PACKET] = "AF_PACKET",	      [AF_ALG] = "AF_ALG",
 		[AF_VSOCK] = "AF_VSOCK",     [AF_BLUETOOTH] = "AF_BLUETOOTH",
 	};
 
@@ -288,8 +288,9 @@ static bool eq_rules(struct rules *rs, const struct rname *r, const char *what)
 		if (fam)
 			g = rule_new(rs, true, 0, cp_xasprintf("%s: %s %s recorded", r->name, what, fam));
 		else
-			g = rule_new(rs, true, 0,
-				     cp_xasprintf("%s: %s 0x%llx recorded", r->name, what, (unsigned long long)s->v[k]));
+			g = rule_new(
+				rs, true, 0,
+				cp_xasprintf("%s: %s 0x%llx recorded", r->name, what, (unsigned long long)s->v[k]));
 		rule_name(g, r->name);
 		rule_arg(g, 0, s->v[k], 0, "SCMP_CMP_EQ");
 	}

@@ -115,8 +115,8 @@ static int name_list(const cJSON *root, const char *key, char ***out, size_t *n,
 		if (!cJSON_IsString(it) || !syscall_known(it->valuestring)) {
 			*n = k;
 			return cp_fail(err, -EINVAL, "%s[%zu]: expected a syscall name%s%.64s%s", key, i,
-				       cJSON_IsString(it) ? " (unknown: \"" : "", cJSON_IsString(it) ? it->valuestring : "",
-				       cJSON_IsString(it) ? "\")" : "");
+				       cJSON_IsString(it) ? " (unknown: \"" : "",
+				       cJSON_IsString(it) ? it->valuestring : "", cJSON_IsString(it) ? "\")" : "");
 		}
 		v[k++] = cp_xstrdup(it->valuestring);
 		i++;

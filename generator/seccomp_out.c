@@ -242,9 +242,10 @@ char *gen_spo_yaml(const struct cp_rec *rec, const struct gen_policy *p)
 		if (r->nargs) {
 			cp_buf_puts(&b, "    args:\n");
 			for (size_t k = 0; k < r->nargs; k++)
-				cp_buf_printf(&b, "    - index: %u\n      value: %llu\n      valueTwo: %llu\n      op: %s\n",
-					      r->args[k].index, (unsigned long long)r->args[k].value,
-					      (unsigned long long)r->args[k].value_two, r->args[k].op);
+				cp_buf_printf(
+					&b, "    - index: %u\n      value: %llu\n      valueTwo: %llu\n      op: %s\n",
+					r->args[k].index, (unsigned long long)r->args[k].value,
+					(unsigned long long)r->args[k].value_two, r->args[k].op);
 		}
 	}
 	return b.data;
@@ -256,10 +257,18 @@ static const char *systemd_arch(uint32_t t)
 	static const struct {
 		const char *seccomp, *systemd;
 	} map[] = {
-		{ "x86_64", "x86-64" },	 { "x86", "x86" },	   { "x32", "x32" },
-		{ "aarch64", "arm64" },	 { "arm", "arm" },	   { "ppc64le", "ppc64-le" },
-		{ "ppc64", "ppc64" },	 { "s390x", "s390x" },	   { "s390", "s390" },
-		{ "riscv64", "riscv64" }, { "mips", "mips" },	   { "mipsel", "mips-le" },
+		{ "x86_64", "x86-64" },
+		{ "x86", "x86" },
+		{ "x32", "x32" },
+		{ "aarch64", "arm64" },
+		{ "arm", "arm" },
+		{ "ppc64le", "ppc64-le" },
+		{ "ppc64", "ppc64" },
+		{ "s390x", "s390x" },
+		{ "s390", "s390" },
+		{ "riscv64", "riscv64" },
+		{ "mips", "mips" },
+		{ "mipsel", "mips-le" },
 		{ "loongarch64", "loongarch64" },
 	};
 	const char *n = cp_arch_name(t);

@@ -16,8 +16,8 @@
 
 /* Docker's default capability set (profiles/README.md, "Docker's default capabilities") */
 static const char *const docker_default_caps[] = {
-	"AUDIT_WRITE", "CHOWN",	 "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",   "MKNOD",
-	"NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+	"AUDIT_WRITE",	    "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID",  "KILL",   "MKNOD",
+	"NET_BIND_SERVICE", "NET_RAW", "SETFCAP",      "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
 };
 
 /*
@@ -62,9 +62,7 @@ static bool str_in(const cJSON *arr, const char *s)
 {
 	const cJSON *it;
 
-	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsString(it) && s && !strcmp(it->valuestring, s))
-			return true;
+	cJSON_ArrayForEach(it, arr) if (cJSON_IsString(it) && s && !strcmp(it->valuestring, s)) return true;
 	return false;
 }
 
@@ -235,8 +233,8 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 			      arch_count(&rec->arch[i]));
 	cp_buf_puts(&b, ")\n");
 
-	if (o->docker_default && json_parse_document(o->docker_default, strlen(o->docker_default), &dd, err,
-						     sizeof(err)) == 0) {
+	if (o->docker_default &&
+	    json_parse_document(o->docker_default, strlen(o->docker_default), &dd, err, sizeof(err)) == 0) {
 		const char **more = cp_xcalloc(nnames + 1, sizeof(char *));
 		const char **capgated = cp_xcalloc(nnames + 1, sizeof(char *));
 		const char **argrule = cp_xcalloc(nnames + 1, sizeof(char *));
@@ -257,8 +255,7 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 				break;
 			}
 		}
-		cp_buf_printf(&b, "  compared with Docker's default profile (%s):\n",
-			      "docker-default.json");
+		cp_buf_printf(&b, "  compared with Docker's default profile (%s):\n", "docker-default.json");
 		list_line(&b, "more privilege: denied by Docker's default", more, nm);
 		list_line(&b, "allowed by Docker's default only with a capability", capgated, nc);
 		list_line(&b, "allowed by Docker's default only with some arguments", argrule, na);
@@ -358,10 +355,10 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 		if (k == CP_UNSEEN_IO_URING)
 			cp_buf_printf(&b, "    the profile emitted from this recording %s io_uring_setup: %s\n",
 				      recorded(rec, "io_uring_setup") ? "allows" : "does not allow",
-				      recorded(rec, "io_uring_setup")
-					      ? "a small profile does not bound what the ring does; leave io_uring_setup "
-						"out to make the workload fall back to syscalls, if it can"
-					      : "the ring cannot be set up under it");
+				      recorded(rec, "io_uring_setup") ?
+					      "a small profile does not bound what the ring does; leave io_uring_setup "
+					      "out to make the workload fall back to syscalls, if it can" :
+					      "the ring cannot be set up under it");
 	}
 	if (rec->uid == 0 && !ncaps && rec->caps_traced)
 		cp_buf_puts(&b, "  - no capability was needed: consider running as a non-root --user\n");

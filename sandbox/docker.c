@@ -194,8 +194,8 @@ static void forward(int sig)
 int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 {
 	struct outcap oc = { .rfd = -1, .wfd = -1 };
-	struct sigaction ign = { .sa_handler = SIG_IGN }, fw = { .sa_handler = forward }, old_int, old_quit,
-			 old_term, old_hup;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, fw = { .sa_handler = forward }, old_int, old_quit, old_term,
+			 old_hup;
 	int st, r = 0, ep[2], cerr = 0;
 	pid_t pid, w;
 
@@ -275,8 +275,7 @@ int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status)
 	return sbx_spawn_wait_fds_timeout(argv, fds, 0, status, &to);
 }
 
-int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status,
-			       bool *timed_out)
+int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status, bool *timed_out)
 {
 	int st, r = 0, ep[2], cerr = 0;
 	uint64_t deadline = timeout_s ? cp_now_ns() + (uint64_t)timeout_s * 1000000000ull : 0;
@@ -450,8 +449,7 @@ static long numeric_user(const struct dkr_opts *o)
  * container's numeric user (a named user's uid lives in the image: any owner
  * but a link is accepted then; the directory it sits in is private anyway).
  */
-static int load_container_rec(const char *path, bool user_set, long uid, struct cp_rec **rec, char *err,
-			      size_t errlen)
+static int load_container_rec(const char *path, bool user_set, long uid, struct cp_rec **rec, char *err, size_t errlen)
 {
 	cp_autoclose int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	char proc[64], lerr[512];
@@ -632,8 +630,8 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	{
 		bool to = false;
 
-		r = o->use_fds ? sbx_spawn_wait_fds_timeout(a.v, o->fds, o->timeout_s, exit_code, &to)
-			       : sbx_spawn_wait(a.v, exit_code, run);
+		r = o->use_fds ? sbx_spawn_wait_fds_timeout(a.v, o->fds, o->timeout_s, exit_code, &to) :
+				 sbx_spawn_wait(a.v, exit_code, run);
 		if (o->timed_out)
 			*o->timed_out = to;
 	}

@@ -53,9 +53,9 @@ static const char *const host_trees[] = { "/proc", "/sys", "/dev", "/run" };
 
 /* Kernel interfaces: bound as they are, never overlaid. */
 static const char *const pseudo_fs[] = {
-	"proc",	   "sysfs",    "devtmpfs", "devpts",	  "mqueue",	 "cgroup",     "cgroup2",
-	"debugfs", "tracefs",  "securityfs", "pstore",	  "bpf",	 "configfs",   "fusectl",
-	"binfmt_misc", "hugetlbfs", "autofs", "nsfs",	  "efivarfs", "rpc_pipefs", "selinuxfs",
+	"proc",	       "sysfs",	    "devtmpfs",	  "devpts", "mqueue",	"cgroup",     "cgroup2",
+	"debugfs",     "tracefs",   "securityfs", "pstore", "bpf",	"configfs",   "fusectl",
+	"binfmt_misc", "hugetlbfs", "autofs",	  "nsfs",   "efivarfs", "rpc_pipefs", "selinuxfs",
 };
 
 const char *sbx_dir(const struct sbx *s)
@@ -363,11 +363,15 @@ static int mount_overlay(struct sbx *s, const char *lower, const char *target, c
 	if (mount("overlay", target, "overlay", 0, o.data) < 0) {
 		r = -errno;
 		if (r == -ENODEV)
-			child_fail(s, r, "overlayfs is not available in this kernel (mount -t overlay: %s; try 'modprobe overlay')",
-				   strerror(-r));
+			child_fail(
+				s, r,
+				"overlayfs is not available in this kernel (mount -t overlay: %s; try 'modprobe overlay')",
+				strerror(-r));
 		else if (r == -EINVAL && !strcmp(lower, "/"))
-			child_fail(s, r, "cannot mount an overlay of / with its upper layer in %s (%s): that filesystem cannot hold an overlay upper layer (is it overlayfs itself?); set TMPDIR or --keep-changes to a directory on ext4, xfs, btrfs or tmpfs",
-				   s->dir, strerror(-r));
+			child_fail(
+				s, r,
+				"cannot mount an overlay of / with its upper layer in %s (%s): that filesystem cannot hold an overlay upper layer (is it overlayfs itself?); set TMPDIR or --keep-changes to a directory on ext4, xfs, btrfs or tmpfs",
+				s->dir, strerror(-r));
 		else
 			child_fail(s, r, "cannot overlay %s (upper layer %s): %s", lower, upper, strerror(-r));
 	}
@@ -465,11 +469,8 @@ static int build_tree(struct sbx *s, const char *merged)
 
 /* Engine sockets a sandboxed workload must not reach: each would give it the host. */
 static const char *const engine_sockets[] = {
-	"/run/docker.sock",
-	"/var/run/docker.sock",
-	"/run/containerd/containerd.sock",
-	"/run/podman/podman.sock",
-	"/run/crio/crio.sock",
+	"/run/docker.sock",	   "/var/run/docker.sock", "/run/containerd/containerd.sock",
+	"/run/podman/podman.sock", "/run/crio/crio.sock",
 };
 
 /*
@@ -487,9 +488,8 @@ static int isolate(struct sbx *s)
 	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
 	    mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
 		return child_fail(s, -errno, "cannot mount a private /dev/shm: %s", strerror(errno));
-	if (stat("/proc/sys", &st) == 0 &&
-	    (mount("/proc/sys", "/proc/sys", NULL, MS_BIND | MS_REC, NULL) < 0 ||
-	     mount(NULL, "/proc/sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0))
+	if (stat("/proc/sys", &st) == 0 && (mount("/proc/sys", "/proc/sys", NULL, MS_BIND | MS_REC, NULL) < 0 ||
+					    mount(NULL, "/proc/sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0))
 		return child_fail(s, -errno, "cannot make /proc/sys read-only: %s", strerror(errno));
 	for (size_t i = 0; i < CP_ARRAY_SIZE(engine_sockets); i++) {
 		bool dup = false;

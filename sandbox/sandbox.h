@@ -112,7 +112,6 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out);
 /* The same with fds[0..2] as stdin, stdout and stderr (verify --minimize captures both outputs). */
 int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status);
 /* The same, killing argv's process after timeout_s seconds (0: never); *timed_out says so. */
-int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status,
-			       bool *timed_out);
+int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status, bool *timed_out);
 
 #endif

@@ -162,7 +162,7 @@ bool capeng_can_skip(const char *name, uint64_t granted)
 	 */
 	{
 		static const char *const ptrace_checked[] = { "process_vm_readv", "process_vm_writev", "kcmp",
-							      "pidfd_getfd", "readlink", "readlinkat" };
+							      "pidfd_getfd",	  "readlink",	       "readlinkat" };
 		static const char *const unseen[] = { "io_uring_setup", "ptrace", "seccomp", "prctl" };
 
 		for (size_t i = 0; i < CP_ARRAY_SIZE(ptrace_checked); i++)
@@ -450,7 +450,8 @@ static int try_next(struct tracer *t, struct tracee *tc)
 		return finish(tc, &ce->saved);
 	}
 	ce->phase = PH_RAISE;
-	return inject_capset(tc, &ce->saved, arch_syscall_insn_addr(&ce->saved), rc.eff | (1ull << cap), rc.prm, rc.inh);
+	return inject_capset(tc, &ce->saved, arch_syscall_insn_addr(&ce->saved), rc.eff | (1ull << cap), rc.prm,
+			     rc.inh);
 }
 
 /* ---- ptrace-mode checks between the workload's own processes ---- */
@@ -563,7 +564,8 @@ int capeng_on_exit(struct tracer *t, struct tracee *tc, int64_t rval)
 		ce = begin(tc, PH_ADJUST);
 		if (arch_get_regs(tc->pid, &ce->saved) < 0)
 			return -errno;
-		return inject_capset(tc, &ce->saved, arch_syscall_insn_addr(&ce->saved), wanted_eff(t, tc), rc.prm, rc.inh);
+		return inject_capset(tc, &ce->saved, arch_syscall_insn_addr(&ce->saved), wanted_eff(t, tc), rc.prm,
+				     rc.inh);
 	}
 	if (rval != -EPERM && rval != -EACCES)
 		return RESUME_DEFAULT;
@@ -761,7 +763,8 @@ static int audit_check(struct tracer *t, struct tracee *tc, const char *name)
 	} else {
 		uint64_t msg[7], iov[2];
 
-		if (peek(tc->pid, tc->args[1], msg, sizeof(msg)) < 0 || !msg[3] || peek(tc->pid, msg[2], iov, sizeof(iov)) < 0)
+		if (peek(tc->pid, tc->args[1], msg, sizeof(msg)) < 0 || !msg[3] ||
+		    peek(tc->pid, msg[2], iov, sizeof(iov)) < 0)
 			return RESUME_DEFAULT;
 		buf = iov[0];
 	}

@@ -19,8 +19,14 @@
 #include <string.h>
 
 /* Path lookup and open: search/read, then write, then owner-only operations. */
-#define DAC_PATH { CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, -1 }
-#define DAC_WRITE { CAP_DAC_OVERRIDE, -1 }
+#define DAC_PATH                                          \
+	{                                                 \
+		CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, -1 \
+	}
+#define DAC_WRITE                    \
+	{                            \
+		CAP_DAC_OVERRIDE, -1 \
+	}
 
 static const struct cp_captable_entry table[] = {
 	/* open(2): EACCES for DAC (path(7) search, file mode); EPERM for O_NOATIME on another's file (FOWNER). */

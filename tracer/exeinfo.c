@@ -18,17 +18,28 @@
 static const char *machine_name(int m)
 {
 	switch (m) {
-	case EM_X86_64: return "x86_64";
-	case EM_386: return "i386";
-	case EM_AARCH64: return "aarch64";
-	case EM_ARM: return "arm";
-	case EM_MIPS: return "mips";
-	case EM_PPC: return "ppc";
-	case EM_PPC64: return "ppc64";
-	case EM_S390: return "s390";
-	case EM_RISCV: return "riscv";
-	case EM_LOONGARCH: return "loongarch";
-	default: return NULL;
+	case EM_X86_64:
+		return "x86_64";
+	case EM_386:
+		return "i386";
+	case EM_AARCH64:
+		return "aarch64";
+	case EM_ARM:
+		return "arm";
+	case EM_MIPS:
+		return "mips";
+	case EM_PPC:
+		return "ppc";
+	case EM_PPC64:
+		return "ppc64";
+	case EM_S390:
+		return "s390";
+	case EM_RISCV:
+		return "riscv";
+	case EM_LOONGARCH:
+		return "loongarch";
+	default:
+		return NULL;
 	}
 }
 

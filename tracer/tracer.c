@@ -54,14 +54,14 @@ static volatile pid_t forward_pid;
  * the workload with capprof.
  */
 static const int fatal_sigs[] = {
-	SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGUSR1, SIGSEGV, SIGUSR2,
-	SIGPIPE, SIGALRM, SIGTERM, SIGSTKFLT, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGSYS,
+	SIGHUP,	 SIGINT,  SIGQUIT, SIGILL,    SIGTRAP, SIGABRT, SIGBUS,	   SIGFPE,  SIGUSR1, SIGSEGV, SIGUSR2,
+	SIGPIPE, SIGALRM, SIGTERM, SIGSTKFLT, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO,   SIGPWR,  SIGSYS,
 };
 
 static bool is_fault(int sig)
 {
-	return sig == SIGILL || sig == SIGTRAP || sig == SIGABRT || sig == SIGBUS || sig == SIGFPE ||
-	       sig == SIGSEGV || sig == SIGSYS;
+	return sig == SIGILL || sig == SIGTRAP || sig == SIGABRT || sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV ||
+	       sig == SIGSYS;
 }
 
 /*
@@ -389,7 +389,8 @@ static int on_workload_trace(struct tracer *t, struct tracee *tc, const struct f
 	if (v->capprof_traced && (v->capprof_data & CP_TRACE_DENY))
 		r = deny_syscall(t, tc, v->capprof_data);
 	else {
-		ev.syscall = (char *)(cp_syscall_name(tc->arch, tc->nr) ? cp_syscall_name(tc->arch, tc->nr) : "unknown");
+		ev.syscall =
+			(char *)(cp_syscall_name(tc->arch, tc->nr) ? cp_syscall_name(tc->arch, tc->nr) : "unknown");
 		ev.arch = tc->arch;
 		memcpy(ev.args, tc->args, sizeof(ev.args));
 		ev.err = ENOSYS;
@@ -822,8 +823,7 @@ int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_resul
 	active_baseline = NULL; /* the child has its copy */
 	close(errpipe[1]);
 	outcap_start(&oc);
-	if (waitpid(pid, &st, WSTOPPED) < 0 || !WIFSTOPPED(st) ||
-	    ptrace(PTRACE_SEIZE, pid, 0, (void *)opts) < 0) {
+	if (waitpid(pid, &st, WSTOPPED) < 0 || !WIFSTOPPED(st) || ptrace(PTRACE_SEIZE, pid, 0, (void *)opts) < 0) {
 		r = -errno ? -errno : -ECHILD;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

@@ -425,9 +425,9 @@ static int check_names(int argc, char **argv)
 	}
 	for (int i = 3; i < argc; i++) {
 		/* a name, or a number (qemu prints "Unknown syscall 293" for calls it does not know) */
-		int nr = strspn(argv[i], "0123456789") == strlen(argv[i])
-				 ? atoi(argv[i])
-				 : seccomp_syscall_resolve_name_arch(SCMP_ARCH_AARCH64, argv[i]);
+		int nr = strspn(argv[i], "0123456789") == strlen(argv[i]) ?
+				 atoi(argv[i]) :
+				 seccomp_syscall_resolve_name_arch(SCMP_ARCH_AARCH64, argv[i]);
 		struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_AARCH64 };
 		uint32_t ret = 0;
 		char *name = nr >= 0 ? seccomp_syscall_resolve_num_arch(SCMP_ARCH_AARCH64, nr) : NULL;

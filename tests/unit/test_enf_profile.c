@@ -77,10 +77,10 @@ static int call_in_child(scmp_filter_ctx ctx, long nr, uint64_t a0, uint64_t a1)
 /* A profile: allow everything but getpid when its arguments match. */
 static int try_args(const char *args, uint64_t a0, uint64_t a1)
 {
-	cp_autofree char *json = cp_xasprintf(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getpid\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":[%s]}]}",
-		args);
+	cp_autofree char *json =
+		cp_xasprintf("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getpid\"],"
+			     "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77,\"args\":[%s]}]}",
+			     args);
 	struct enf_profile *p = parse_ok(json);
 	struct enf_compile_opts o = { 0 };
 	scmp_filter_ctx ctx = compile_ok(p, &o);
@@ -196,11 +196,10 @@ static char *pfc(scmp_filter_ctx ctx)
 static void trace_denials_data(void **state)
 {
 	(void)state;
-	struct enf_profile *p = parse_ok(
-		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"syscalls\":["
-		"{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13},"
-		"{\"names\":[\"getuid\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
-		"{\"names\":[\"getgid\"],\"action\":\"SCMP_ACT_LOG\"}]}");
+	struct enf_profile *p = parse_ok("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"syscalls\":["
+					 "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13},"
+					 "{\"names\":[\"getuid\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
+					 "{\"names\":[\"getgid\"],\"action\":\"SCMP_ACT_LOG\"}]}");
 	struct enf_compile_opts o = { .trace_denials = true };
 	scmp_filter_ctx ctx = compile_ok(p, &o);
 	cp_autofree char *text = pfc(ctx);
@@ -222,24 +221,23 @@ static void trace_denials_data(void **state)
 static void includes_excludes(void **state)
 {
 	(void)state;
-	struct enf_profile *p = parse_ok(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
-		"{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":11,"
-		" \"includes\":{\"caps\":[\"CAP_SYS_ADMIN\",\"CAP_NET_RAW\"]}},"
-		"{\"names\":[\"getuid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":12,"
-		" \"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}},"
-		"{\"names\":[\"getgid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,"
-		" \"includes\":{\"minKernel\":\"5.4\"}},"
-		"{\"names\":[\"geteuid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":14,"
-		" \"excludes\":{\"minKernel\":\"5.4\"}},"
-		"{\"names\":[\"getegid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":15,"
-		" \"includes\":{\"arches\":[\"amd64\",\"arm64\"]}},"
-		"{\"names\":[\"gettid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":16,"
-		" \"includes\":{\"arches\":[\"s390x\"]}},"
-		"{\"names\":[\"getpgrp\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":17,"
-		" \"excludes\":{\"arches\":[\"amd64\",\"arm64\"]}},"
-		"{\"names\":[\"getsid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":18,"
-		" \"includes\":{\"caps\":[\"CAP_NOT_A_CAPABILITY\"]}}]}");
+	struct enf_profile *p = parse_ok("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+					 "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":11,"
+					 " \"includes\":{\"caps\":[\"CAP_SYS_ADMIN\",\"CAP_NET_RAW\"]}},"
+					 "{\"names\":[\"getuid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":12,"
+					 " \"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}},"
+					 "{\"names\":[\"getgid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,"
+					 " \"includes\":{\"minKernel\":\"5.4\"}},"
+					 "{\"names\":[\"geteuid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":14,"
+					 " \"excludes\":{\"minKernel\":\"5.4\"}},"
+					 "{\"names\":[\"getegid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":15,"
+					 " \"includes\":{\"arches\":[\"amd64\",\"arm64\"]}},"
+					 "{\"names\":[\"gettid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":16,"
+					 " \"includes\":{\"arches\":[\"s390x\"]}},"
+					 "{\"names\":[\"getpgrp\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":17,"
+					 " \"excludes\":{\"arches\":[\"amd64\",\"arm64\"]}},"
+					 "{\"names\":[\"getsid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":18,"
+					 " \"includes\":{\"caps\":[\"CAP_NOT_A_CAPABILITY\"]}}]}");
 	struct enf_compile_opts none = { .kernel_major = 4, .kernel_minor = 19 };
 	struct enf_compile_opts both = { .caps = (1ull << CAP_SYS_ADMIN) | (1ull << CAP_NET_RAW),
 					 .kernel_major = 5,
@@ -284,15 +282,19 @@ static void parse_errors_name_the_field(void **state)
 		{ "[]", "expected a JSON object" },
 		{ "{\"defaultAction\":\"SCMP_ACT_FOO\"}", "defaultAction: unknown action \"SCMP_ACT_FOO\"" },
 		{ "{\"defaultAction\":7}", "defaultAction: expected a string" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":-1}", "defaultErrnoRet: expected an unsigned" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":70000}", "defaultErrnoRet: errno 70000 out of range" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":-1}",
+		  "defaultErrnoRet: expected an unsigned" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":70000}",
+		  "defaultErrnoRet: errno 70000 out of range" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
 		  "{\"names\":[\"chmod\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":1,\"value\":1,\"op\":\"SCMP_CMP_FOO\"}]}]}",
 		  "syscalls[1].args[0].op: unknown operator \"SCMP_CMP_FOO\"" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"x\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
 		  "syscalls[0].action: SCMP_ACT_NOTIFY" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"x\"]}]}", "syscalls[0].action: missing" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"action\":\"SCMP_ACT_ALLOW\"}]}", "syscalls[0].names: missing" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"x\"]}]}",
+		  "syscalls[0].action: missing" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		  "syscalls[0].names: missing" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":\"read\",\"action\":\"SCMP_ACT_ALLOW\"}]}",
 		  "syscalls[0].names: expected an array of strings" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\",3],\"action\":\"SCMP_ACT_ALLOW\"}]}",
@@ -317,14 +319,17 @@ static void parse_errors_name_the_field(void **state)
 		  "syscalls[0].excludes.caps[0]: expected a string" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"arches\":\"amd64\"}}]}",
 		  "syscalls[0].includes.arches: expected an array of strings" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"X86\"]}", "architectures[0]: unknown architecture \"X86\"" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[{\"subArchitectures\":[]}]}", "archMap[0].architecture: missing" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"X86\"]}",
+		  "architectures[0]: unknown architecture \"X86\"" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[{\"subArchitectures\":[]}]}",
+		  "archMap[0].architecture: missing" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\",\"subArchitectures\":[\"i386\"]}]}",
 		  "archMap[0].subArchitectures[0]: unknown architecture \"i386\"" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86\"],\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\"}]}",
 		  "archMap: give either" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"listenerPath\":\"/run/agent.sock\"}", "listenerPath:" },
-		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"flags\":[\"SECCOMP_FILTER_FLAG_FOO\"]}", "flags[0]: unsupported flag" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"flags\":[\"SECCOMP_FILTER_FLAG_FOO\"]}",
+		  "flags[0]: unsupported flag" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[", "truncated JSON" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\"} x", "trailing data" },
 	};
@@ -477,7 +482,7 @@ static void golden_profiles_load(void **state)
 {
 	(void)state;
 	static const char *const names[] = { "docker", "docker-nnp", "docker-noargs", "docker-noruntime",
-					      "docker-merged" };
+					     "docker-merged" };
 	const char *dir = getenv("TESTS_DIR");
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -512,16 +517,11 @@ static void golden_profiles_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_operator),
-		cmocka_unit_test(several_conditions),
-		cmocka_unit_test(actions),
-		cmocka_unit_test(trace_denials_data),
-		cmocka_unit_test(includes_excludes),
-		cmocka_unit_test(parse_errors_name_the_field),
-		cmocka_unit_test(load_errors),
-		cmocka_unit_test(docker_default),
-		cmocka_unit_test(deny_list_to_rec),
-		cmocka_unit_test(golden_profiles_load),
+		cmocka_unit_test(every_operator),    cmocka_unit_test(several_conditions),
+		cmocka_unit_test(actions),	     cmocka_unit_test(trace_denials_data),
+		cmocka_unit_test(includes_excludes), cmocka_unit_test(parse_errors_name_the_field),
+		cmocka_unit_test(load_errors),	     cmocka_unit_test(docker_default),
+		cmocka_unit_test(deny_list_to_rec),  cmocka_unit_test(golden_profiles_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

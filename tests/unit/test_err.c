@@ -79,12 +79,9 @@ static void long_messages_are_cut(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fail_sets_code_and_message),
-		cmocka_unit_test(fail_scrubs_control_characters),
-		cmocka_unit_test(fail_without_err_returns_code),
-		cmocka_unit_test(wrap_adds_context),
-		cmocka_unit_test(wrap_without_message_uses_strerror),
-		cmocka_unit_test(long_messages_are_cut),
+		cmocka_unit_test(fail_sets_code_and_message),	      cmocka_unit_test(fail_scrubs_control_characters),
+		cmocka_unit_test(fail_without_err_returns_code),      cmocka_unit_test(wrap_adds_context),
+		cmocka_unit_test(wrap_without_message_uses_strerror), cmocka_unit_test(long_messages_are_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,8 +203,7 @@ static void runtime_lists(void **state)
 	rt = NULL;
 	assert_int_equal(gen_runtime_parse(json, strlen(json), "crun", &rt, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "runtime"));
-	assert_int_equal(gen_runtime_parse("{\"runtime\":\"runc\",\"with_nnp\":[1]}", 33, "runc", &rt, &err),
-			 -EINVAL);
+	assert_int_equal(gen_runtime_parse("{\"runtime\":\"runc\",\"with_nnp\":[1]}", 33, "runc", &rt, &err), -EINVAL);
 	if (!strstr(err.msg, "with_nnp[0]"))
 		fail_msg("error: %s", err.msg);
 	rec_free(r);

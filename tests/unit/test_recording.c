@@ -152,8 +152,8 @@ static void names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip),   cmocka_unit_test(valset_sorted_unique),
-		cmocka_unit_test(merge_union),  cmocka_unit_test(parse_errors),
+		cmocka_unit_test(round_trip),  cmocka_unit_test(valset_sorted_unique),
+		cmocka_unit_test(merge_union), cmocka_unit_test(parse_errors),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,10 +45,22 @@ static int check(int r, const char *what)
 	return 0;
 }
 
-static int do_chown(void) { return check(chown(arg, 65534, 65534), "chown"); }
-static int do_dac_override(void) { return check(open(arg, O_WRONLY), "open for write of a mode-000 file"); }
-static int do_dac_read_search(void) { return check(open(arg, O_RDONLY), "open for read of a mode-000 file"); }
-static int do_fowner(void) { return check(chmod(arg, 0640), "chmod of another user's file"); }
+static int do_chown(void)
+{
+	return check(chown(arg, 65534, 65534), "chown");
+}
+static int do_dac_override(void)
+{
+	return check(open(arg, O_WRONLY), "open for write of a mode-000 file");
+}
+static int do_dac_read_search(void)
+{
+	return check(open(arg, O_RDONLY), "open for read of a mode-000 file");
+}
+static int do_fowner(void)
+{
+	return check(chmod(arg, 0640), "chmod of another user's file");
+}
 
 /* Writing to a set-id file clears the bits unless the writer has FSETID: no error either way. */
 static int do_fsetid(void)
@@ -64,10 +76,22 @@ static int do_fsetid(void)
 	return 0;
 }
 
-static int do_kill(void) { return check(kill(atoi(arg), SIGTERM), "kill another user's process"); }
-static int do_setgid(void) { return check(setgid(65534), "setgid"); }
-static int do_setuid(void) { return check(setuid(65534), "setuid"); }
-static int do_setpcap(void) { return check(prctl(PR_CAPBSET_DROP, 22 /* CAP_SYS_BOOT */, 0, 0, 0), "drop from bounding set"); }
+static int do_kill(void)
+{
+	return check(kill(atoi(arg), SIGTERM), "kill another user's process");
+}
+static int do_setgid(void)
+{
+	return check(setgid(65534), "setgid");
+}
+static int do_setuid(void)
+{
+	return check(setuid(65534), "setuid");
+}
+static int do_setpcap(void)
+{
+	return check(prctl(PR_CAPBSET_DROP, 22 /* CAP_SYS_BOOT */, 0, 0, 0), "drop from bounding set");
+}
 
 static int do_net_bind_service(void)
 {
@@ -78,7 +102,10 @@ static int do_net_bind_service(void)
 	return check(bind(s, (struct sockaddr *)&sa, sizeof(sa)), "bind to a port below 1024");
 }
 
-static int do_net_raw(void) { return check(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), "raw socket"); }
+static int do_net_raw(void)
+{
+	return check(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), "raw socket");
+}
 
 static int do_net_admin(void)
 {
@@ -87,8 +114,14 @@ static int do_net_admin(void)
 	return check(setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)), "SO_RCVBUFFORCE");
 }
 
-static int do_sys_chroot(void) { return check(chroot("/"), "chroot"); }
-static int do_mknod(void) { return check(mknod(arg, S_IFCHR | 0600, makedev(1, 3)), "mknod of a character device"); }
+static int do_sys_chroot(void)
+{
+	return check(chroot("/"), "chroot");
+}
+static int do_mknod(void)
+{
+	return check(mknod(arg, S_IFCHR | 0600, makedev(1, 3)), "mknod of a character device");
+}
 
 static int do_setfcap(void)
 {
@@ -105,7 +138,10 @@ static int do_mount(void)
 	return check(umount(arg), "umount");
 }
 
-static int do_sethostname(void) { return check(sethostname("capprof-test", 12), "sethostname"); }
+static int do_sethostname(void)
+{
+	return check(sethostname("capprof-test", 12), "sethostname");
+}
 
 static int do_sys_ptrace(void)
 {
@@ -116,7 +152,10 @@ static int do_sys_ptrace(void)
 	return check((int)ptrace(PTRACE_DETACH, pid, 0, 0), "detach");
 }
 
-static int do_sys_nice(void) { return check(setpriority(PRIO_PROCESS, 0, -5), "raise priority"); }
+static int do_sys_nice(void)
+{
+	return check(setpriority(PRIO_PROCESS, 0, -5), "raise priority");
+}
 
 /* Setting only the timezone to its current value needs SYS_TIME and changes nothing. */
 static int do_sys_time(void)
@@ -199,7 +238,10 @@ static int do_audit_write(void)
 }
 
 /* Fails with EACCES even for root with every capability: a read-only sysctl. */
-static int do_denied(void) { return check(open("/proc/sys/kernel/osrelease", O_WRONLY), "open a read-only sysctl for write") ? 3 : 0; }
+static int do_denied(void)
+{
+	return check(open("/proc/sys/kernel/osrelease", O_WRONLY), "open a read-only sysctl for write") ? 3 : 0;
+}
 
 static void *chown_thread(void *p)
 {
@@ -221,8 +263,13 @@ static int do_thread_chown(void)
 /* Checks its own capability sets, as ping does, before and after dropping one. */
 static int do_capget(void)
 {
-	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
-	struct { uint32_t eff, prm, inh; } data[2];
+	struct {
+		uint32_t version;
+		int pid;
+	} hdr = { 0x20080522, 0 };
+	struct {
+		uint32_t eff, prm, inh;
+	} data[2];
 
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return check(-1, "capget");
