@@ -246,7 +246,7 @@ int cmd_record(int argc, char **argv)
 		cli_error("record: no command given (usage: capprof record [OPTION]... -- CMD [ARG]...)");
 		return CP_EXIT_FAILURE;
 	}
-	if (!*out) {
+	if (!out || !*out) {
 		cli_error("record: -o: empty file name");
 		return CP_EXIT_FAILURE;
 	}

@@ -668,7 +668,7 @@ int gen_policy_build_arches(const struct cp_rec *rec, const struct gen_opts *o, 
 	/* Each group becomes one rule per set of machines, the one for all of them first. */
 	for (size_t gi = 0; gi < ngroups; gi++) {
 		struct merge_group *g = &groups[gi];
-		unsigned masks[64], full = (1u << nt) - 1;
+		unsigned masks[64] = { 0 }, full = (1u << nt) - 1;
 		size_t nm = 0;
 
 		for (size_t k = 0; k < g->nnames; k++) {
@@ -697,7 +697,8 @@ int gen_policy_build_arches(const struct cp_rec *rec, const struct gen_opts *o, 
 				r->names = cp_xreallocarray(r->names, r->nnames + 1, sizeof(*r->names));
 				r->names[r->nnames++] = cp_xstrdup(g->names[k].name);
 			}
-			qsort(r->names, r->nnames, sizeof(*r->names), cmp_str);
+			if (r->nnames > 1)
+				qsort(r->names, r->nnames, sizeof(*r->names), cmp_str);
 			if (mask != full)
 				for (size_t t = 0; t < nt; t++)
 					if (mask & (1u << t))

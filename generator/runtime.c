@@ -11,6 +11,7 @@
 #include "common/util.h"
 
 #include <cjson/cJSON.h>
+#include <assert.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -183,6 +184,7 @@ int gen_runtime_load(const char *name, struct gen_runtime **out, struct cp_err *
 	r = gen_runtime_parse(text, len, name, out, err);
 	if (r < 0)
 		return cp_err_wrap(err, r, "%s", path);
+	assert(*out); /* gen_runtime_parse sets it on success */
 	(*out)->path = cp_steal_pointer(&path);
 	return 0;
 }
@@ -219,6 +221,7 @@ int gen_runtime_load_either(struct gen_runtime **out, struct cp_err *err)
 			*err = e2;
 		return r;
 	}
+	assert(runc && crun); /* both loaded: the errors returned above */
 	u = cp_xcalloc(1, sizeof(*u));
 	u->name = cp_xstrdup("runc or crun");
 	/* file names, not paths: the profile reads the same wherever capprof is installed */

@@ -427,6 +427,9 @@ static long numeric_user(const struct dkr_opts *o)
 		const char *a = o->docker_args[i], *v = NULL;
 		char *end;
 
+		if (!a)
+			continue;
+
 		if (!strcmp(a, "--user") || !strcmp(a, "-u"))
 			v = i + 1 < o->ndocker_args ? o->docker_args[i + 1] : NULL;
 		else if (!strncmp(a, "--user=", 7))

@@ -232,8 +232,8 @@ static int run_range(pid_t pid, unsigned long from, unsigned long to, const stru
 
 	for (unsigned long i = to; i-- > from;) {
 		cp_autofree struct sock_filter *prog = NULL;
-		uint32_t ret;
-		size_t len;
+		uint32_t ret = 0;
+		size_t len = 0;
 		int r = fetch(pid, i, &prog, &len);
 
 		if (r < 0)

@@ -49,7 +49,7 @@ static int interpose(struct outcap *oc, enum outcap_kind kind)
 
 static bool unix_socket(int fd)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(ss);
 
 	return getsockname(fd, (struct sockaddr *)&ss, &len) == 0 && ss.ss_family == AF_UNIX;

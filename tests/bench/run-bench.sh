@@ -69,6 +69,7 @@ for wl in "${workloads[@]}"; do
 	for col in plain strace nc rc ncb rcb; do
 		declare "m_$col=$(median <"$T/$col")"
 	done
+	# shellcheck disable=SC2154 # m_* are set by the declare loop above
 	printf '| %s | %ss | %ss | %ss | %ss | %ss | %ss | %s | %s | %s | %s |\n' "$name" "$m_plain" "$m_strace" "$m_nc" \
 		"$m_rc" "$m_ncb" "$m_rcb" "$(ratio "$m_nc" "$m_strace")" "$(ratio "$m_rc" "$m_strace")" \
 		"$(ratio "$m_ncb" "$m_plain")" "$(ratio "$m_rcb" "$m_plain")"

@@ -30,6 +30,7 @@ c = json.load(open(sys.argv[1]))["capabilities"]
 assert c["CHOWN"]["verdict"] == "required", c["CHOWN"]
 assert c["CHOWN"]["without"].startswith("exit 1, reference 0"), c["CHOWN"]["without"]
 PY
+# shellcheck disable=SC2010 # capprof's own temp names: no odd characters
 ls "$T/tmp" | grep -q capprof-minimize && fail "the trial profiles' directory was left behind"
 
 # Options a container cannot honour: an error naming them, nothing run.

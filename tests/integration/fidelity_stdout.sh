@@ -80,6 +80,7 @@ assert_eq "pipe method" "pipe $(printf 'hi\n' | sha256sum | cut -d' ' -f1) 3" "$
 
 # Write errors are the workload's: /dev/full (issue 16 item 7) and a reader that went away.
 /bin/echo hi >/dev/full 2>d.err
+# shellcheck disable=SC2320 # the status of /bin/echo (the plain run), as intended
 d_rc=$?
 "$CAPPROF" record -q -o rec.json -- /bin/echo hi >/dev/full 2>c.err
 c_rc=$?

@@ -58,8 +58,10 @@ if grep -q '^  AUDIT_WRITE' su.out; then
 fi
 
 # PostgreSQL through su, each run in a fresh directory of its own.
+# shellcheck disable=SC2015 # skip unless all three hold
 command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && id postgres >/dev/null 2>&1 ||
 	{ echo "SKIP: postgres part: initdb, pg_ctl or user postgres missing"; echo PASS; exit 0; }
+# shellcheck disable=SC2016 # expanded by the workload's shell, not this one
 pg='D=$(mktemp -d /tmp/capprof-pg.XXXXXX) && initdb -D $D/data >/dev/null 2>&1 &&
 pg_ctl -D $D/data -o "-k $D -c listen_addresses=" -l $D/log -w start >/dev/null &&
 psql -h $D -At -c "select 1" postgres; r=$?; pg_ctl -D $D/data -w stop >/dev/null; rm -rf $D; exit $r'

@@ -20,6 +20,7 @@ assert_eq "the workload reads its own /dev/shm file" x "$(cat out)"
 before=$(cat /proc/sys/kernel/domainname)
 "$CAPPROF" record -q --sandbox -o r.json -- sh -c 'cat /proc/sys/kernel/domainname > /proc/sys/kernel/domainname' \
 	>out 2>err
+# shellcheck disable=SC2181 # the command above spans two lines
 [[ $? != 0 ]] || fail "/proc/sys is writable in the sandbox"
 grep -q 'Read-only file system' err || fail "/proc/sys write: $(cat err)"
 assert_eq "host domainname unchanged" "$before" "$(cat /proc/sys/kernel/domainname)"
@@ -38,6 +39,7 @@ python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1]
 	fail "cannot connect to $sock on the host (test set-up)"
 "$CAPPROF" record -q --sandbox -o r.json -- \
 	python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$sock" >out 2>err
+# shellcheck disable=SC2181 # the command above spans two lines
 [[ $? != 0 ]] || fail "$sock is reachable from the sandbox"
 
 # Not isolated, and documented so: the host's pid and network namespaces.

@@ -29,6 +29,7 @@ assert_eq "verify --no-run exit" 0 $?
 [[ -e ran ]] && fail "--no-run ran the workload"
 grep -q '^verify: would run (--no-run: nothing is run): /bin/sh -c touch ran' out || fail "plan: $(cat out)"
 grep -q 'as uid 0 gid 0' out || fail "plan does not name the user: $(cat out)"
+# shellcheck disable=SC2015 # fail unless both are shown
 grep -q 'capabilities:.* SYS_MODULE' out && grep -q 'capabilities:.* SYS_ADMIN' out || fail "plan hides the capabilities: $(cat out)"
 
 # Shown before a real run too.

@@ -277,11 +277,12 @@ static char profile_says(const cJSON *root, const char *name)
 		if (!applies || !named)
 			continue;
 		if (strcmp(cJSON_GetObjectItem(rule, "action")->valuestring, "SCMP_ACT_ALLOW"))
-			say = say ? say : 'e';
-		else if (cJSON_GetArraySize(cJSON_GetObjectItem(rule, "args")))
-			say = say == 'a' ? 'a' : 'c';
-		else
-			say = 'a';
+			if (!say)
+				say = 'e';
+			else if (cJSON_GetArraySize(cJSON_GetObjectItem(rule, "args")))
+				say = say == 'a' ? 'a' : 'c';
+			else
+				say = 'a';
 	}
 	return say;
 }
