@@ -276,13 +276,13 @@ static char profile_says(const cJSON *root, const char *name)
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(rule, "names")) named |= !strcmp(it->valuestring, name);
 		if (!applies || !named)
 			continue;
-		if (strcmp(cJSON_GetObjectItem(rule, "action")->valuestring, "SCMP_ACT_ALLOW"))
+		if (strcmp(cJSON_GetObjectItem(rule, "action")->valuestring, "SCMP_ACT_ALLOW")) {
 			if (!say)
 				say = 'e';
-			else if (cJSON_GetArraySize(cJSON_GetObjectItem(rule, "args")))
-				say = say == 'a' ? 'a' : 'c';
-			else
-				say = 'a';
+		} else if (cJSON_GetArraySize(cJSON_GetObjectItem(rule, "args")))
+			say = say == 'a' ? 'a' : 'c';
+		else
+			say = 'a';
 	}
 	return say;
 }
