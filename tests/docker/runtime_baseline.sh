@@ -12,11 +12,12 @@
 #
 # Starts dockerd (scripts/docker-setup.sh) and builds the image
 # (scripts/mkimages.sh busybox) when needed.  Exit 0 pass, 1 fail, 77 skip.
-# Takes about 3-5 minutes on 2 cores (most of it rt_sigreturn's runs).
+# Takes about 5-6 minutes per runtime and no-new-privileges setting on 2
+# cores (22 minutes for runc and crun; most of it rt_sigreturn's runs).
 # Environment: RUNTIMES="runc crun" to choose.
 # A proof of data (tests/run-tests.sh): runs when its inputs change.
 # prove: profiles/runtime-*.json tests/docker/rtbaseline.py
-# timeout: 1200
+# timeout: 2700
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
