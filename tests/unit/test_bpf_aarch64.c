@@ -2,7 +2,7 @@
 /*
  * The arm64 profile proven without arm64 hardware: emit --arch
  * x86_64,aarch64 from real x86_64 recordings, compile the profile with
- * libseccomp as Docker would on an arm64 machine (enforce/profile.c),
+ * libseccomp as Docker would on an arm64 machine (enforce/profile_compile.c),
  * export the classic BPF and run it here, in a small interpreter, against
  * struct seccomp_data with AUDIT_ARCH_AARCH64 and arm64 syscall numbers.
  * Every call an arm64 build of the workload makes (the recording mapped by
