@@ -3,8 +3,9 @@
  * The arm64 profile proven without arm64 hardware: emit --arch
  * x86_64,aarch64 from real x86_64 recordings, compile the profile with
  * libseccomp as Docker would on an arm64 machine (enforce/profile_compile.c),
- * export the classic BPF and run it here, in a small interpreter, against
- * struct seccomp_data with AUDIT_ARCH_AARCH64 and arm64 syscall numbers.
+ * export the classic BPF and run it with the tracer's interpreter (filt_run,
+ * tracer/filters.c) against struct seccomp_data with AUDIT_ARCH_AARCH64 and
+ * arm64 syscall numbers.
  * Every call an arm64 build of the workload makes (the recording mapped by
  * generator/archmap.c) must be allowed, with its recorded arguments; every
  * other arm64 call must get the profile's errno; x86_64 numbers must not
@@ -36,9 +37,9 @@
 #include "common/util.h"
 #include "enforce/profile.h"
 #include "generator/gen.h"
+#include "tracer/filters.h"
 
-/* ---- a classic BPF interpreter (the subset seccomp accepts, all of it) ---- */
-
+/* A compiled filter: run with the tracer's interpreter (tracer/filters.h). */
 struct bpf_prog {
 	struct sock_filter *insn;
 	size_t n;
@@ -47,133 +48,7 @@ struct bpf_prog {
 /* Run prog on d; 0 and the filter's return value, or -EINVAL for a program the kernel would refuse. */
 static int bpf_run(const struct bpf_prog *prog, const struct seccomp_data *d, uint32_t *ret)
 {
-	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
-	const unsigned char *data = (const unsigned char *)d;
-
-	for (size_t pc = 0; pc < prog->n; pc++) {
-		const struct sock_filter *f = &prog->insn[pc];
-		uint32_t src = BPF_SRC(f->code) == BPF_X ? x : f->k;
-		bool jump;
-
-		switch (BPF_CLASS(f->code)) {
-		case BPF_LD:
-		case BPF_LDX: {
-			uint32_t v;
-
-			switch (BPF_MODE(f->code)) {
-			case BPF_ABS:
-				/* seccomp: only aligned 32-bit loads inside seccomp_data */
-				if (BPF_SIZE(f->code) != BPF_W || f->k % 4 || f->k + 4 > sizeof(*d))
-					return -EINVAL;
-				memcpy(&v, data + f->k, 4);
-				break;
-			case BPF_IMM:
-				v = f->k;
-				break;
-			case BPF_MEM:
-				if (f->k >= BPF_MEMWORDS)
-					return -EINVAL;
-				v = mem[f->k];
-				break;
-			case BPF_LEN:
-				v = sizeof(*d);
-				break;
-			default:
-				return -EINVAL;
-			}
-			if (BPF_CLASS(f->code) == BPF_LD)
-				a = v;
-			else
-				x = v;
-			break;
-		}
-		case BPF_ST:
-		case BPF_STX:
-			if (f->k >= BPF_MEMWORDS)
-				return -EINVAL;
-			mem[f->k] = BPF_CLASS(f->code) == BPF_ST ? a : x;
-			break;
-		case BPF_ALU:
-			switch (BPF_OP(f->code)) {
-			case BPF_ADD:
-				a += src;
-				break;
-			case BPF_SUB:
-				a -= src;
-				break;
-			case BPF_MUL:
-				a *= src;
-				break;
-			case BPF_DIV:
-				if (!src)
-					return -EINVAL;
-				a /= src;
-				break;
-			case BPF_MOD:
-				if (!src)
-					return -EINVAL;
-				a %= src;
-				break;
-			case BPF_AND:
-				a &= src;
-				break;
-			case BPF_OR:
-				a |= src;
-				break;
-			case BPF_XOR:
-				a ^= src;
-				break;
-			case BPF_LSH:
-				a = src < 32 ? a << src : 0;
-				break;
-			case BPF_RSH:
-				a = src < 32 ? a >> src : 0;
-				break;
-			case BPF_NEG:
-				a = -a;
-				break;
-			default:
-				return -EINVAL;
-			}
-			break;
-		case BPF_JMP:
-			if (BPF_OP(f->code) == BPF_JA) {
-				pc += f->k;
-				break;
-			}
-			switch (BPF_OP(f->code)) {
-			case BPF_JEQ:
-				jump = a == src;
-				break;
-			case BPF_JGT:
-				jump = a > src;
-				break;
-			case BPF_JGE:
-				jump = a >= src;
-				break;
-			case BPF_JSET:
-				jump = (a & src) != 0;
-				break;
-			default:
-				return -EINVAL;
-			}
-			pc += jump ? f->jt : f->jf;
-			break;
-		case BPF_RET:
-			*ret = BPF_RVAL(f->code) == BPF_A ? a : f->k;
-			return 0;
-		case BPF_MISC:
-			if (BPF_MISCOP(f->code) == BPF_TAX)
-				x = a;
-			else
-				a = x;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	/* falling off the end: the kernel's checker refuses such a program */
-	return -EINVAL;
+	return filt_run(prog->insn, prog->n, d, ret);
 }
 
 /* Compile a Docker profile as Docker would on an arm64 machine and export its BPF. */
@@ -223,7 +98,7 @@ static uint32_t verdict(const struct bpf_prog *prog, uint32_t audit_arch, int nr
 #define RET_EPERM (SECCOMP_RET_ERRNO | 1u)
 #define RET_ENOSYS (SECCOMP_RET_ERRNO | 38u)
 
-/* ---- the interpreter itself, on filters with known answers ---- */
+/* ---- the interpreter, on filters with known answers ---- */
 
 static void interpreter_basics(void **state)
 {
