@@ -16,7 +16,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -305,22 +304,10 @@ static int parse_since(const char *s, uint64_t *out)
 
 static void fill_metadata(struct cp_rec *rec, const char *source)
 {
-	char when[32];
-	struct utsname u;
-	struct tm tm;
-	time_t now = time(NULL);
-
-	rec->capprof_version = cp_xstrdup(CP_VERSION);
 	rec->argc = 0; /* no command: the records came from whatever ran */
 	rec->argv = cp_xcalloc(1, sizeof(char *));
 	rec->cwd = cp_xstrdup("");
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	rec->start = cp_xstrdup(when);
-	if (uname(&u) == 0) {
-		rec->kernel = cp_xstrdup(u.release);
-		rec->machine = cp_xstrdup(u.machine);
-	}
+	rec_set_host(rec);
 	rec->caps_traced = false;
 	rec->incomplete_reason = NULL;
 	(void)source;
@@ -400,12 +387,8 @@ int cmd_learn(int argc, char **argv)
 		case O_EXE:
 			exes[l.nexes++] = optarg;
 			break;
-		case ':':
-			cli_error("learn: %s needs an argument", argv[optind - 1]);
-			return CP_EXIT_USAGE;
 		default:
-			cli_error("learn: unknown option \"%s\" (try 'capprof learn --help')", argv[optind - 1]);
-			return CP_EXIT_USAGE;
+			return cli_bad_option("learn", c, argv);
 		}
 	}
 	if (optind < argc) {

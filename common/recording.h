@@ -179,6 +179,12 @@ const struct cp_argspec *rec_argspec(const char *syscall);
 struct cp_rec *rec_new(void);
 void rec_free(struct cp_rec *rec);
 void rec_freep(struct cp_rec **recp);
+/*
+ * The header fields every recording takes from the machine it is made on:
+ * capprof's version, the start time (now, ISO 8601 UTC), and the kernel
+ * release and machine from uname (left NULL when uname fails).
+ */
+void rec_set_host(struct cp_rec *rec);
 #define cp_autorec __attribute__((cleanup(rec_freep))) struct cp_rec
 
 /* Get or add the architecture with the given SCMP_ARCH_* token. */
