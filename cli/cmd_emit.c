@@ -216,12 +216,8 @@ int cmd_emit(int argc, char **argv)
 			}
 			o.profile_path = optarg;
 			break;
-		case ':':
-			cli_error("emit: %s needs an argument", argv[optind - 1]);
-			return CP_EXIT_USAGE;
 		default:
-			cli_error("emit: unknown option \"%s\" (try 'capprof emit --help')", argv[optind - 1]);
-			return CP_EXIT_USAGE;
+			return cli_bad_option("emit", c, argv);
 		}
 	}
 	if (optind < argc) {
