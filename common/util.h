@@ -26,15 +26,13 @@ void cp_freep(void *pp);
 void cp_closep(int *fdp);
 void cp_fclosep(FILE **fp);
 
-/* Hand ownership on: returns *pp and leaves NULL behind. */
-static inline void *cp_steal_pointer(void *pp)
-{
-	void **p = pp;
-	void *r = *p;
-
-	*p = NULL;
-	return r;
-}
+/* Hand ownership on: evaluates to *pp, with *pp's type, and leaves NULL behind. */
+#define cp_steal_pointer(pp)                          \
+	({                                            \
+		__typeof__(*(pp)) cp_stolen_ = *(pp); \
+		*(pp) = NULL;                         \
+		cp_stolen_;                           \
+	})
 
 noreturn void cp_oom(void);
 void *cp_xmalloc(size_t n);
