@@ -102,12 +102,6 @@ static int parse_args(int argc, char **argv, struct run_args *a, int *status)
 	return 0;
 }
 
-static void ctx_releasep(scmp_filter_ctx *c)
-{
-	if (*c)
-		seccomp_release(*c);
-}
-
 /*
  * The profile denies calls every process needs: the run is doomed, so it
  * runs as a child (a new pid, the only difference) and capprof says what
@@ -173,7 +167,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
 	cp_autoprofile *prof = NULL;
-	cp_cleanup(ctx_releasep) scmp_filter_ctx ctx = NULL;
+	enf_autofilter ctx = NULL;
 	cp_autofree char *path = NULL;
 	struct enf_user user = { 0 };
 	struct enf_compile_opts co = { 0 };

@@ -58,12 +58,6 @@ static int child_setup(void *arg)
 	return r;
 }
 
-static void ctx_releasep(scmp_filter_ctx *c)
-{
-	if (*c)
-		seccomp_release(*c);
-}
-
 /* The profile's text with one more allow rule for names (a trade). */
 static int profile_with(const char *text, size_t len, const struct vfy_names *names, char **out, char *err,
 			size_t errlen)
@@ -108,7 +102,7 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 {
 	const struct vfy_traced *v = ctx;
 	struct enf_compile_opts co = { .caps = t->caps, .trace_denials = true };
-	cp_cleanup(ctx_releasep) scmp_filter_ctx filter = NULL;
+	enf_autofilter filter = NULL;
 	cp_autoprofile *prof = NULL;
 	cp_autoclose int rfd = -1;
 	cp_autoclose int wfd = -1;
