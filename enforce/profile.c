@@ -49,16 +49,9 @@ int enf_fail(struct enf_perr *e, const char *fmt, ...)
 	return -EINVAL;
 }
 
-void enf_strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void cond_free(struct enf_cond *c)
 {
-	enf_strv_free(c->arches, c->narches);
+	cp_strv_free_n(c->arches, c->narches);
 }
 
 void enf_profile_free(struct enf_profile *p)
@@ -68,7 +61,7 @@ void enf_profile_free(struct enf_profile *p)
 	for (size_t i = 0; i < p->nrules; i++) {
 		struct enf_rule *r = &p->rules[i];
 
-		enf_strv_free(r->names, r->nnames);
+		cp_strv_free_n(r->names, r->nnames);
 		free(r->args);
 		cond_free(&r->inc);
 		cond_free(&r->exc);

@@ -84,9 +84,6 @@ struct enf_perr {
 /* Write a one-line reason (control characters scrubbed); returns -EINVAL. */
 int enf_fail(struct enf_perr *e, const char *fmt, ...) CP_PRINTF(2, 3);
 
-/* Free n strings and the vector. */
-void enf_strv_free(char **v, size_t n);
-
 /* ALLOW or LOG. */
 bool enf_allows(const struct enf_action *a);
 

@@ -520,9 +520,7 @@ static char *find_lib(const char *name, const char *rp, const char *from_path, i
 			found = cp_steal_pointer(&p);
 		facts_clear(&f);
 	}
-	for (size_t i = 0; i < sp.n; i++)
-		free(sp.dirs[i]);
-	free(sp.dirs);
+	cp_strv_free_n(sp.dirs, sp.n);
 	return found;
 }
 
@@ -558,12 +556,8 @@ static bool has_str(char *const *v, size_t n, const char *s)
 void reach_exe_clear(struct reach_exe *e)
 {
 	free(e->path);
-	for (size_t i = 0; i < e->nlibs; i++)
-		free(e->libs[i]);
-	free(e->libs);
-	for (size_t i = 0; i < e->nunresolved; i++)
-		free(e->unresolved[i]);
-	free(e->unresolved);
+	cp_strv_free_n(e->libs, e->nlibs);
+	cp_strv_free_n(e->unresolved, e->nunresolved);
 	free(e->reach);
 	free(e->unseen);
 	memset(e, 0, sizeof(*e));
@@ -705,9 +699,7 @@ int reach_exe_read(const char *path, uint32_t arch, struct reach_exe *out)
 	if (out->nreach)
 		qsort(out->reach, out->nreach, sizeof(*out->reach), cmp_call_name);
 
-	for (size_t i = 0; i < nimports; i++)
-		free(imports[i]);
-	free(imports);
+	cp_strv_free_n(imports, nimports);
 	for (size_t i = 0; i < nqueue; i++) {
 		free(queue[i].name);
 		free(queue[i].rp);
