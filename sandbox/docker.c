@@ -13,7 +13,6 @@
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
-#include "generator/gen.h"
 #include "tracer/outcap.h"
 
 #include <elf.h>
@@ -564,12 +563,10 @@ out:
 	return r;
 }
 
-int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_rec *run, int *exit_code, char *err,
-		   size_t errlen)
+int dkr_verify_run(const struct dkr_opts *o, char *const *run_args, size_t nrun_args, struct cp_rec *run,
+		   int *exit_code, char *err, size_t errlen)
 {
 	cp_autostrv a = { 0 };
-	cp_autofree char *flags = cp_xstrdup(run_flags);
-	char *save = NULL;
 	int r;
 
 	*exit_code = 125;
@@ -577,19 +574,8 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	if (r < 0)
 		return r;
 	run_head(&a, o, !o->use_fds);
-	/* One flag a line, its value after the first space (emit --docker-run). */
-	for (char *line = strtok_r(flags, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *sp;
-
-		if (line[0] == '#' || !line[0])
-			continue;
-		sp = strchr(line, ' ');
-		if (sp)
-			*sp = '\0';
-		cp_strv_add(&a, line);
-		if (sp)
-			cp_strv_add(&a, sp + 1);
-	}
+	for (size_t i = 0; i < nrun_args; i++)
+		cp_strv_add(&a, run_args[i]);
 	for (size_t i = 0; i < o->ndocker_args; i++)
 		cp_strv_add(&a, o->docker_args[i]);
 	cp_strv_add(&a, o->image);
@@ -605,87 +591,5 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	}
 	if (r < 0)
 		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));
-	return r;
-}
-
-/* The runtime a --docker-arg names (--runtime X or --runtime=X), else runc. */
-static const char *docker_runtime(const struct dkr_opts *o)
-{
-	for (size_t i = 0; i < o->ndocker_args; i++) {
-		const char *a = o->docker_args[i];
-
-		if (!strncmp(a, "--runtime=", 10))
-			return a + 10;
-		if (!strcmp(a, "--runtime") && i + 1 < o->ndocker_args)
-			return o->docker_args[i + 1];
-	}
-	/* each engine's default runtime on Debian */
-	return o->engine && !strcmp(o->engine, "podman") ? "crun" : "runc";
-}
-
-int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
-	       struct cp_rec *run, char **flags, int *exit_code, char *err, size_t errlen)
-{
-	const char *base = getenv("TMPDIR");
-	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
-	struct gen_opts go = { .format = GEN_DOCKER };
-	struct gen_runtime *rt = NULL;
-	struct cp_err gerr = { 0 };
-	int r;
-
-	*flags = NULL;
-	*exit_code = 125;
-	if (!profile_path) {
-		const char *name = runtime ? runtime : docker_runtime(o);
-
-		if (strcmp(name, "none")) {
-			r = gen_runtime_load(name, &rt, &gerr);
-			if (r < 0)
-				goto gen_failed;
-		}
-		go.runtime = rt;
-		r = gen_emit(rec, &go, &text, &gerr);
-		gen_runtime_free(rt);
-		if (r < 0)
-			goto gen_failed;
-		dir = cp_xasprintf("%s/capprof-verify.XXXXXX", base && *base ? base : "/var/tmp");
-		if (!mkdtemp(dir)) {
-			r = -errno;
-			cp_set_err(err, errlen, "cannot make %s: %s", dir, strerror(-r));
-			return r;
-		}
-		gen_path = cp_xasprintf("%s/seccomp.json", dir);
-		r = cp_write_atomic(gen_path, text, strlen(text), 0644);
-		if (r < 0) {
-			cp_set_err(err, errlen, "%s: %s", gen_path, strerror(-r));
-			goto out;
-		}
-		profile_path = gen_path;
-	} else {
-		/* dockerd reads the profile path itself: make it absolute. */
-		abs = realpath(profile_path, NULL);
-		if (!abs) {
-			r = -errno;
-			cp_set_err(err, errlen, "%s: %s", profile_path, strerror(-r));
-			return r;
-		}
-		profile_path = abs;
-	}
-	go.format = GEN_DOCKER_RUN;
-	go.profile_path = profile_path;
-	go.runtime = NULL;
-	r = gen_emit(rec, &go, flags, &gerr);
-	if (r < 0)
-		cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
-	else
-		r = dkr_verify_run(o, *flags, run, exit_code, err, errlen);
-out:
-	if (gen_path)
-		unlink(gen_path);
-	if (dir)
-		rmdir(dir);
-	return r;
-gen_failed:
-	cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
 	return r;
 }
