@@ -485,9 +485,9 @@ int cmd_verify(int argc, char **argv)
 		cli_error("verify: --docker-arg without --docker");
 		return CP_EXIT_FAILURE;
 	}
-	r = rec_load(input, &rec, err, sizeof(err));
+	r = rec_load(input, &rec, &gerr);
 	if (r < 0) {
-		cli_error("%s: %s", input, err);
+		cli_error("%s: %s", input, cp_err_str(&gerr));
 		return CP_EXIT_FAILURE;
 	}
 	/*
@@ -595,15 +595,15 @@ int cmd_verify(int argc, char **argv)
 		       rt ? rt->name : "none", go.nnp_only ? " --nnp" : "", go.no_args ? " --no-args" : "",
 		       min_caps || min_sys ? " --keep-tolerated" : "");
 	}
-	r = enf_profile_parse(text, len, &prof, err, sizeof(err));
+	r = enf_profile_parse(text, len, &prof, &gerr);
 	if (r < 0) {
-		cli_error("%s: %s", profile ? profile : "derived profile", err);
+		cli_error("%s: %s", profile ? profile : "derived profile", cp_err_str(&gerr));
 		goto out;
 	}
 	if (caps_given) {
-		r = enf_caps_parse(capnames, ncaps, &caps, err, sizeof(err));
+		r = enf_caps_parse(capnames, ncaps, &caps, &gerr);
 		if (r < 0) {
-			cli_error("verify: %s", err);
+			cli_error("verify: %s", cp_err_str(&gerr));
 			goto out;
 		}
 	} else {
@@ -689,8 +689,8 @@ int cmd_verify(int argc, char **argv)
 		if (rec->uid != geteuid()) {
 			cp_autofree char *spec = cp_xasprintf("%u:%u", rec->uid, rec->gid);
 
-			if (enf_user_parse(spec, &user, err, sizeof(err)) < 0) {
-				cli_error("verify: recorded user: %s", err);
+			if (enf_user_parse(spec, &user, &gerr) < 0) {
+				cli_error("verify: recorded user: %s", cp_err_str(&gerr));
 				goto out;
 			}
 		}

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/names.h"
 #include "common/util.h"
 #include "enforce/caps.h"
@@ -128,7 +129,8 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 	size_t len = v->len;
 	struct trace_result res = { 0 };
 	struct sbx *sb = NULL;
-	char perr[1024], msg[256];
+	struct cp_err perr = { 0 };
+	char msg[256];
 	int p[2], r;
 	ssize_t n;
 
@@ -151,16 +153,16 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 		ca.out = cout;
 		ca.err = cerr;
 	}
-	r = enf_profile_parse(text, len, &prof, perr, sizeof(perr));
+	r = enf_profile_parse(text, len, &prof, &perr);
 	if (r < 0) {
-		cp_set_err(err, errlen, "profile: %s", perr);
+		cp_set_err(err, errlen, "profile: %s", cp_err_str(&perr));
 		return r;
 	}
 	for (size_t i = 0; i < t->drop.n; i++)
 		enf_profile_remove_name(prof, t->drop.v[i]);
-	r = enf_profile_compile(prof, &co, &filter, perr, sizeof(perr));
+	r = enf_profile_compile(prof, &co, &filter, &perr);
 	if (r < 0) {
-		cp_set_err(err, errlen, "profile: %s", perr);
+		cp_set_err(err, errlen, "profile: %s", cp_err_str(&perr));
 		return r;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -174,21 +176,17 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 	fflush(stdout);
 	/* --sandbox: every run starts from a fresh overlay of the host. */
 	if (v->sandbox) {
-		r = sbx_begin(NULL, &sb, perr, sizeof(perr));
-		if (r < 0) {
-			cp_set_err(err, errlen, "%s", perr);
+		r = sbx_begin(NULL, &sb, err, errlen);
+		if (r < 0)
 			return r;
-		}
 		ca.sandbox = sb;
 	}
 	r = trace_run(&o, out->rec, &res);
 	if (sb) {
-		int sr = sbx_end(sb, perr, sizeof(perr));
+		int sr = sbx_end(sb, err, errlen);
 
-		if (sr < 0) {
-			cp_set_err(err, errlen, "%s", perr);
+		if (sr < 0)
 			return sr;
-		}
 	}
 	if (r < 0) {
 		cp_set_err(err, errlen, "tracing failed: %s", strerror(-r));

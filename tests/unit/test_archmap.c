@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -37,10 +38,10 @@ static struct cp_rec *load(const char *file)
 {
 	cp_autofree char *path = golden(file);
 	struct cp_rec *rec = NULL;
-	char err[512];
+	struct cp_err err = { 0 };
 
-	if (rec_load(path, &rec, err, sizeof(err)) < 0)
-		fail_msg("%s: %s", path, err);
+	if (rec_load(path, &rec, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
 	return rec;
 }
 
