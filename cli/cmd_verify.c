@@ -267,14 +267,14 @@ static int minimize_caps(const struct vfy *v, struct cp_rec *rec, uint64_t caps,
 {
 	struct vfy_cap_result res[CP_MAX_CAP];
 	struct vfy_stats st = { 0 };
-	char err[1024];
+	struct cp_err err = { 0 };
 	int r;
 
 	printf("verify: minimizing capabilities (%d):\n", __builtin_popcountll(caps));
 	fflush(stdout);
-	r = vfy_minimize_caps(v, caps, res, &st, err, sizeof(err));
+	r = vfy_minimize_caps(v, caps, res, &st, &err);
 	if (r < 0) {
-		cli_error("verify: %s", err);
+		cli_error("verify: %s", cp_err_str(&err));
 		vfy_cap_results_clear(res);
 		return r;
 	}
@@ -304,7 +304,7 @@ static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof
 	cp_autofree struct vfy_sys_result *res = NULL;
 	struct vfy_stats st = { 0 };
 	struct vfy_names cand;
-	char err[1024];
+	struct cp_err err = { 0 };
 	int r;
 
 	vfy_syscall_candidates(v->rec, prof, caps, &cand);
@@ -312,9 +312,9 @@ static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof
 	res = cp_xcalloc(cand.n + 1, sizeof(*res));
 	printf("verify: minimizing syscalls (%zu the workload made and the profile allows):\n", cand.n);
 	fflush(stdout);
-	r = vfy_minimize_syscalls(v, caps, &cand, res, drop, &st, err, sizeof(err));
+	r = vfy_minimize_syscalls(v, caps, &cand, res, drop, &st, &err);
 	if (r < 0) {
-		cli_error("verify: %s", err);
+		cli_error("verify: %s", cp_err_str(&err));
 		return r;
 	}
 	for (size_t i = 0; i < cand.n; i++)
@@ -708,9 +708,9 @@ int cmd_verify(int argc, char **argv)
 	full.caps = caps;
 	/* Minimising: the output is captured (and compared line by line), not shown. */
 	full.capture = min_caps || min_sys || env == ENV_DOCKER;
-	r = ops.run(ops.ctx, &full, &o, err, sizeof(err));
+	r = ops.run(ops.ctx, &full, &o, &gerr);
 	if (r < 0) {
-		cli_error("verify: %s", err);
+		cli_error("verify: %s", cp_err_str(&gerr));
 		goto out;
 	}
 	pass = vfy_same_outcome(&v, &o, &full);
@@ -735,9 +735,9 @@ int cmd_verify(int argc, char **argv)
 			printf("verify: --minimize skipped: the profile and capabilities do not pass\n");
 			goto write;
 		}
-		r = vfy_baseline(&v, &full, &o, &ref, err, sizeof(err));
+		r = vfy_baseline(&v, &full, &o, &ref, &gerr);
 		if (r < 0) {
-			cli_error("verify: --minimize: %s", err);
+			cli_error("verify: --minimize: %s", cp_err_str(&gerr));
 			ret = CP_EXIT_FAILURE;
 			goto out;
 		}
