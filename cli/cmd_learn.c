@@ -8,6 +8,7 @@
  * dmesg. Programs are executed directly, never through a shell.
  */
 #include "cli/cli.h"
+#include "common/err.h"
 #include "common/names.h"
 #include "generator/audit.h"
 
@@ -78,7 +79,7 @@ static void bad_line(struct learn *l, uint64_t lineno, const char *why)
 static void learn_line(struct learn *l, const char *line, size_t len)
 {
 	struct audit_seccomp a;
-	char err[256];
+	struct cp_err err = { 0 };
 	int r;
 
 	l->lines++;
@@ -86,12 +87,12 @@ static void learn_line(struct learn *l, const char *line, size_t len)
 	if (memmem(line, len, "audit: backlog limit exceeded", 29) || memmem(line, len, "audit_lost=", 11) ||
 	    memmem(line, len, "kauditd hold queue overflow", 27))
 		l->saw_lost = true;
-	r = audit_parse_line(line, len, &a, err, sizeof(err));
+	r = audit_parse_line(line, len, &a, &err);
 	if (r == 0)
 		return;
 	l->records++;
 	if (r < 0) {
-		bad_line(l, l->lines, err);
+		bad_line(l, l->lines, cp_err_str(&err));
 		return;
 	}
 	if (l->since && a.sec < l->since) {
@@ -110,8 +111,8 @@ static void learn_line(struct learn *l, const char *line, size_t len)
 			return;
 		}
 	}
-	if (audit_rec_add(l->rec, &a, err, sizeof(err)) < 0) {
-		bad_line(l, l->lines, err);
+	if (audit_rec_add(l->rec, &a, &err) < 0) {
+		bad_line(l, l->lines, cp_err_str(&err));
 	} else {
 		l->learned++;
 		count_action(l, audit_action_name(&a));

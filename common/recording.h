@@ -235,17 +235,19 @@ size_t rec_count_syscalls(const struct cp_rec *rec);
 char *rec_to_json(const struct cp_rec *rec);
 int rec_save(const struct cp_rec *rec, const char *path);
 
+struct cp_err;
+
 /*
  * Parse a recording. On error returns -EINVAL (or -errno for I/O) and
- * writes a one-line reason naming the field at fault into err.
+ * writes a one-line reason naming the field at fault into err (common/err.h).
  */
-int rec_parse(const char *text, size_t len, struct cp_rec **out, char *err, size_t errlen);
-int rec_load(const char *path, struct cp_rec **out, char *err, size_t errlen);
+int rec_parse(const char *text, size_t len, struct cp_rec **out, struct cp_err *err);
+int rec_load(const char *path, struct cp_rec **out, struct cp_err *err);
 
 /*
  * Parse one JSON document (cJSON), rejecting trailing data, and telling a
  * truncated document from a malformed one. Shared by every JSON reader.
  */
 struct cJSON;
-int json_parse_document(const char *text, size_t len, struct cJSON **out, char *err, size_t errlen);
+int json_parse_document(const char *text, size_t len, struct cJSON **out, struct cp_err *err);
 #endif

@@ -9,7 +9,6 @@
  * and view share (profile_int.h says which file does what).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,19 +34,6 @@ static const struct {
 	{ "mipsel64", "mips64le" }, { "mips", "mips" },
 	{ "mipsel", "mipsle" },	    { "loongarch64", "loong64" },
 };
-
-int enf_fail(struct enf_perr *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e->buf && e->len) {
-		va_start(ap, fmt);
-		vsnprintf(e->buf, e->len, fmt, ap);
-		va_end(ap);
-		cp_scrub_controls(e->buf); /* names quoted from the file */
-	}
-	return -EINVAL;
-}
 
 static void cond_free(struct enf_cond *c)
 {

@@ -150,11 +150,10 @@ static bool seen_before(struct seen_rules *s, uint32_t act, int nr, const struct
 	return false;
 }
 
-int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out, char *err,
-			size_t errlen)
+int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out,
+			struct cp_err *err)
 {
 	enf_autofilter ctx = NULL;
-	struct enf_perr e = { err, errlen };
 	uint32_t arches[CP_MAX_ARCH * 4], def, native = o->machine ? o->machine : cp_arch_native();
 	unsigned kmaj = o->kernel_major, kmin = o->kernel_minor;
 	size_t narch = enf_arches_for(p, native, arches, CP_ARRAY_SIZE(arches));
@@ -162,11 +161,11 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 	int r;
 
 	if (!kmaj && !kmin && (r = enf_kernel_version(&kmaj, &kmin)) < 0)
-		return enf_fail(&e, "cannot read the kernel version: %s", strerror(-r)), r;
+		return cp_fail(err, r, "cannot read the kernel version: %s", strerror(-r));
 	def = scmp_action(&p->def, o->trace_denials);
 	ctx = seccomp_init(def);
 	if (!ctx)
-		return enf_fail(&e, "defaultAction: libseccomp refused the action"), -EINVAL;
+		return cp_fail(err, -EINVAL, "defaultAction: libseccomp refused the action");
 	/* We set no_new_privs ourselves, only when asked to (--no-new-privileges). */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (!r && p->flag_log)
@@ -174,23 +173,21 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 	if (!r && p->flag_spec_allow)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
 	if (r < 0)
-		return enf_fail(&e, "flags: libseccomp: %s", strerror(-r)), r;
+		return cp_fail(err, r, "flags: libseccomp: %s", strerror(-r));
 	/* another machine: its architecture replaces ours (rule numbers stay ours; libseccomp translates) */
 	if (native != cp_arch_native()) {
 		r = seccomp_arch_add(ctx, native);
 		if (!r)
 			r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
 		if (r < 0)
-			return enf_fail(&e, "machine: libseccomp cannot compile for %s: %s",
-					cp_arch_docker_name(native), strerror(-r)),
-			       r;
+			return cp_fail(err, r, "machine: libseccomp cannot compile for %s: %s",
+				       cp_arch_docker_name(native), strerror(-r));
 	}
 	for (size_t i = 1; i < narch; i++) {
 		r = seccomp_arch_add(ctx, arches[i]);
 		if (r < 0 && r != -EEXIST)
-			return enf_fail(&e, "architectures: libseccomp cannot add %s: %s",
-					cp_arch_docker_name(arches[i]), strerror(-r)),
-			       r;
+			return cp_fail(err, r, "architectures: libseccomp cannot add %s: %s",
+				       cp_arch_docker_name(arches[i]), strerror(-r));
 	}
 	{
 		size_t names = 0;
@@ -224,9 +221,8 @@ int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_op
 				continue;
 			r = add_rule(ctx, act, nr, rule);
 			if (r < 0)
-				return enf_fail(&e, "syscalls[%zu]: libseccomp refused the rule for \"%s\": %s", i,
-						rule->names[n], strerror(-r)),
-				       r;
+				return cp_fail(err, r, "syscalls[%zu]: libseccomp refused the rule for \"%s\": %s", i,
+					       rule->names[n], strerror(-r));
 		}
 	}
 	*out = cp_steal_pointer(&ctx);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/err.h"
 #include "common/util.h"
 #include "enforce/profile.h"
 
@@ -75,14 +76,6 @@ struct enf_profile {
 	bool flag_log, flag_spec_allow;
 	char *unknown_key; /* first top-level key Docker ignores */
 };
-/* Where a parse or compile error goes: the caller's buffer (may be NULL/0). */
-struct enf_perr {
-	char *buf;
-	size_t len;
-};
-
-/* Write a one-line reason (control characters scrubbed); returns -EINVAL. */
-int enf_fail(struct enf_perr *e, const char *fmt, ...) CP_PRINTF(2, 3);
 
 /* ALLOW or LOG. */
 bool enf_allows(const struct enf_action *a);

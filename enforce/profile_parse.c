@@ -94,28 +94,28 @@ static void attach_numbers(cJSON *j, char **lit, size_t n, size_t *k, bool *ok)
 	}
 }
 
-static int get_u64(const cJSON *j, uint64_t *out, struct enf_perr *e, const char *where)
+static int get_u64(const cJSON *j, uint64_t *out, struct cp_err *e, const char *where)
 {
 	if (!cJSON_IsNumber(j))
-		return enf_fail(e, "%s: expected an unsigned integer", where);
+		return cp_fail(e, -EINVAL, "%s: expected an unsigned integer", where);
 	if (j->valuestring) {
 		const char *s = j->valuestring;
 
 		/* JSON has no hex; cp_parse_u64 would take 0x, so insist on digits. */
 		for (const char *c = s; *c; c++)
 			if (!isdigit((unsigned char)*c))
-				return enf_fail(e, "%s: expected an unsigned integer, got %s", where, s);
+				return cp_fail(e, -EINVAL, "%s: expected an unsigned integer, got %s", where, s);
 		if (cp_parse_u64(s, out) < 0)
-			return enf_fail(e, "%s: %s does not fit in 64 bits", where, s);
+			return cp_fail(e, -EINVAL, "%s: %s does not fit in 64 bits", where, s);
 		return 0;
 	}
 	if (j->valuedouble < 0 || j->valuedouble != (double)(uint64_t)j->valuedouble)
-		return enf_fail(e, "%s: expected an unsigned integer", where);
+		return cp_fail(e, -EINVAL, "%s: expected an unsigned integer", where);
 	*out = (uint64_t)j->valuedouble;
 	return 0;
 }
 
-static int get_errno(const cJSON *j, int *out, struct enf_perr *e, const char *where)
+static int get_errno(const cJSON *j, int *out, struct cp_err *e, const char *where)
 {
 	uint64_t v = 0;
 	int r = get_u64(j, &v, e, where);
@@ -124,8 +124,8 @@ static int get_errno(const cJSON *j, int *out, struct enf_perr *e, const char *w
 		return r;
 	/* The kernel passes errno in the 16-bit SECCOMP_RET_DATA; libc sees -4095..-1. */
 	if (v > CP_TRACE_ERRNO_MASK)
-		return enf_fail(e, "%s: errno %llu out of range (0..%u)", where, (unsigned long long)v,
-				CP_TRACE_ERRNO_MASK);
+		return cp_fail(e, -EINVAL, "%s: errno %llu out of range (0..%u)", where, (unsigned long long)v,
+			       CP_TRACE_ERRNO_MASK);
 	*out = (int)v;
 	return 0;
 }
@@ -138,10 +138,10 @@ static const cJSON *field(const cJSON *o, const char *name)
 	return cJSON_IsNull(j) ? NULL : j;
 }
 
-static int parse_action(const cJSON *j, enum enf_act_kind *kind, struct enf_perr *e, const char *where)
+static int parse_action(const cJSON *j, enum enf_act_kind *kind, struct cp_err *e, const char *where)
 {
 	if (!cJSON_IsString(j))
-		return enf_fail(e, "%s: expected a string such as \"SCMP_ACT_ERRNO\"", where);
+		return cp_fail(e, -EINVAL, "%s: expected a string such as \"SCMP_ACT_ERRNO\"", where);
 	for (size_t i = 0; i < CP_ARRAY_SIZE(action_names); i++) {
 		if (!strcmp(j->valuestring, action_names[i].name)) {
 			*kind = action_names[i].kind;
@@ -149,27 +149,28 @@ static int parse_action(const cJSON *j, enum enf_act_kind *kind, struct enf_perr
 		}
 	}
 	if (!strcmp(j->valuestring, "SCMP_ACT_NOTIFY"))
-		return enf_fail(
-			e, "%s: SCMP_ACT_NOTIFY needs a seccomp agent (listenerPath), which capprof does not support",
+		return cp_fail(
+			e, -EINVAL,
+			"%s: SCMP_ACT_NOTIFY needs a seccomp agent (listenerPath), which capprof does not support",
 			where);
-	return enf_fail(e, "%s: unknown action \"%s\"", where, j->valuestring);
+	return cp_fail(e, -EINVAL, "%s: unknown action \"%s\"", where, j->valuestring);
 }
 
-static int parse_arch(const cJSON *j, uint32_t *tok, struct enf_perr *e, const char *where)
+static int parse_arch(const cJSON *j, uint32_t *tok, struct cp_err *e, const char *where)
 {
 	if (!cJSON_IsString(j))
-		return enf_fail(e, "%s: expected a string such as \"SCMP_ARCH_X86_64\"", where);
+		return cp_fail(e, -EINVAL, "%s: expected a string such as \"SCMP_ARCH_X86_64\"", where);
 	*tok = cp_arch_from_docker_name(j->valuestring);
 	/*
 	 * An architecture newer than our libseccomp (SCMP_ARCH_LOONGARCH64 on
 	 * 2.5) cannot be the one we run on: keep it as 0 and skip it.
 	 */
 	if (!*tok && strncmp(j->valuestring, "SCMP_ARCH_", 10) != 0)
-		return enf_fail(e, "%s: unknown architecture \"%s\"", where, j->valuestring);
+		return cp_fail(e, -EINVAL, "%s: unknown architecture \"%s\"", where, j->valuestring);
 	return 0;
 }
 
-static int parse_strv(const cJSON *j, char ***out, size_t *n, struct enf_perr *e, const char *where)
+static int parse_strv(const cJSON *j, char ***out, size_t *n, struct cp_err *e, const char *where)
 {
 	const cJSON *it;
 	size_t i = 0;
@@ -177,12 +178,12 @@ static int parse_strv(const cJSON *j, char ***out, size_t *n, struct enf_perr *e
 	if (!j)
 		return 0;
 	if (!cJSON_IsArray(j))
-		return enf_fail(e, "%s: expected an array of strings", where);
+		return cp_fail(e, -EINVAL, "%s: expected an array of strings", where);
 	*out = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(char *));
 	cJSON_ArrayForEach(it, j)
 	{
 		if (!cJSON_IsString(it))
-			return enf_fail(e, "%s[%zu]: expected a string", where, i);
+			return cp_fail(e, -EINVAL, "%s[%zu]: expected a string", where, i);
 		(*out)[(*n)++] = cp_xstrdup(it->valuestring);
 		i++;
 	}
@@ -207,7 +208,7 @@ static int parse_kernel(const char *s, unsigned *major, unsigned *minor)
 	return 0;
 }
 
-static int parse_cond(const cJSON *j, struct enf_cond *c, struct enf_perr *e, const char *where)
+static int parse_cond(const cJSON *j, struct enf_cond *c, struct cp_err *e, const char *where)
 {
 	char w[160];
 	const cJSON *caps, *k, *it;
@@ -217,18 +218,19 @@ static int parse_cond(const cJSON *j, struct enf_cond *c, struct enf_perr *e, co
 	if (!j)
 		return 0;
 	if (!cJSON_IsObject(j))
-		return enf_fail(e, "%s: expected an object", where);
+		return cp_fail(e, -EINVAL, "%s: expected an object", where);
 	caps = field(j, "caps");
 	if (caps) {
 		snprintf(w, sizeof(w), "%s.caps", where);
 		if (!cJSON_IsArray(caps))
-			return enf_fail(e, "%s: expected an array of strings", w);
+			return cp_fail(e, -EINVAL, "%s: expected an array of strings", w);
 		cJSON_ArrayForEach(it, caps)
 		{
 			int cap;
 
 			if (!cJSON_IsString(it))
-				return enf_fail(e, "%s[%zu]: expected a string such as \"CAP_SYS_ADMIN\"", w, i);
+				return cp_fail(e, -EINVAL, "%s[%zu]: expected a string such as \"CAP_SYS_ADMIN\"", w,
+					       i);
 			/* A capability newer than libcap cannot be held by us: not an error. */
 			cap = cp_cap_parse(it->valuestring);
 			if (cap < 0 || cap >= 64)
@@ -246,13 +248,14 @@ static int parse_cond(const cJSON *j, struct enf_cond *c, struct enf_perr *e, co
 	k = field(j, "minKernel");
 	if (k) {
 		if (!cJSON_IsString(k) || parse_kernel(k->valuestring, &c->kmajor, &c->kminor) < 0)
-			return enf_fail(e, "%s.minKernel: expected a string \"MAJOR.MINOR\" such as \"4.8\"", where);
+			return cp_fail(e, -EINVAL, "%s.minKernel: expected a string \"MAJOR.MINOR\" such as \"4.8\"",
+				       where);
 		c->has_kernel = true;
 	}
 	return 0;
 }
 
-static int parse_args(const cJSON *j, struct enf_rule *rule, struct enf_perr *e, const char *where)
+static int parse_args(const cJSON *j, struct enf_rule *rule, struct cp_err *e, const char *where)
 {
 	const cJSON *it;
 	size_t i = 0;
@@ -261,7 +264,7 @@ static int parse_args(const cJSON *j, struct enf_rule *rule, struct enf_perr *e,
 	if (!j)
 		return 0;
 	if (!cJSON_IsArray(j))
-		return enf_fail(e, "%s: expected an array", where);
+		return cp_fail(e, -EINVAL, "%s: expected an array", where);
 	rule->args = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(*rule->args));
 	cJSON_ArrayForEach(it, j)
 	{
@@ -273,20 +276,21 @@ static int parse_args(const cJSON *j, struct enf_rule *rule, struct enf_perr *e,
 
 		snprintf(w, sizeof(w), "%s[%zu]", where, i);
 		if (!cJSON_IsObject(it))
-			return enf_fail(e, "%s: expected an object", w);
+			return cp_fail(e, -EINVAL, "%s: expected an object", w);
 		idx = field(it, "index");
 		if (!idx)
-			return enf_fail(e, "%s.index: missing", w);
+			return cp_fail(e, -EINVAL, "%s.index: missing", w);
 		snprintf(w, sizeof(w), "%s[%zu].index", where, i);
 		r = get_u64(idx, &n, e, w);
 		if (r < 0)
 			return r;
 		if (n >= CP_NARGS)
-			return enf_fail(e, "%s: %llu out of range (0..%d)", w, (unsigned long long)n, CP_NARGS - 1);
+			return cp_fail(e, -EINVAL, "%s: %llu out of range (0..%d)", w, (unsigned long long)n,
+				       CP_NARGS - 1);
 		a->index = (unsigned)n;
 		snprintf(w, sizeof(w), "%s[%zu].value", where, i);
 		if (!field(it, "value"))
-			return enf_fail(e, "%s: missing", w);
+			return cp_fail(e, -EINVAL, "%s: missing", w);
 		r = get_u64(field(it, "value"), &a->value, e, w);
 		if (r < 0)
 			return r;
@@ -297,21 +301,21 @@ static int parse_args(const cJSON *j, struct enf_rule *rule, struct enf_perr *e,
 		op = field(it, "op");
 		snprintf(w, sizeof(w), "%s[%zu].op", where, i);
 		if (!op)
-			return enf_fail(e, "%s: missing", w);
+			return cp_fail(e, -EINVAL, "%s: missing", w);
 		if (!cJSON_IsString(op))
-			return enf_fail(e, "%s: expected a string such as \"SCMP_CMP_EQ\"", w);
+			return cp_fail(e, -EINVAL, "%s: expected a string such as \"SCMP_CMP_EQ\"", w);
 		for (o = 0; o < CP_ARRAY_SIZE(op_names); o++)
 			if (!strcmp(op->valuestring, op_names[o].name))
 				break;
 		if (o == CP_ARRAY_SIZE(op_names))
-			return enf_fail(e, "%s: unknown operator \"%s\"", w, op->valuestring);
+			return cp_fail(e, -EINVAL, "%s: unknown operator \"%s\"", w, op->valuestring);
 		a->op = op_names[o].op;
 		rule->nargs = ++i;
 	}
 	return 0;
 }
 
-static int parse_rule(const cJSON *j, struct enf_rule *rule, struct enf_perr *e, size_t idx)
+static int parse_rule(const cJSON *j, struct enf_rule *rule, struct cp_err *e, size_t idx)
 {
 	char w[96], w2[128];
 	const cJSON *name = field(j, "name"), *names = field(j, "names"), *act, *ret;
@@ -319,19 +323,19 @@ static int parse_rule(const cJSON *j, struct enf_rule *rule, struct enf_perr *e,
 
 	snprintf(w, sizeof(w), "syscalls[%zu]", idx);
 	if (!cJSON_IsObject(j))
-		return enf_fail(e, "%s: expected an object", w);
+		return cp_fail(e, -EINVAL, "%s: expected an object", w);
 	if (name && names)
-		return enf_fail(e, "%s: both \"name\" and \"names\" given; use \"names\"", w);
+		return cp_fail(e, -EINVAL, "%s: both \"name\" and \"names\" given; use \"names\"", w);
 	if (name) {
 		/* The old single-name form Docker still reads. */
 		if (!cJSON_IsString(name))
-			return enf_fail(e, "%s.name: expected a string", w);
+			return cp_fail(e, -EINVAL, "%s.name: expected a string", w);
 		rule->names = cp_xcalloc(2, sizeof(char *));
 		rule->names[rule->nnames++] = cp_xstrdup(name->valuestring);
 	} else {
 		snprintf(w2, sizeof(w2), "%s.names", w);
 		if (!names)
-			return enf_fail(e, "%s: missing", w2);
+			return cp_fail(e, -EINVAL, "%s: missing", w2);
 		r = parse_strv(names, &rule->names, &rule->nnames, e, w2);
 		if (r < 0)
 			return r;
@@ -339,7 +343,7 @@ static int parse_rule(const cJSON *j, struct enf_rule *rule, struct enf_perr *e,
 	act = field(j, "action");
 	snprintf(w2, sizeof(w2), "%s.action", w);
 	if (!act)
-		return enf_fail(e, "%s: missing", w2);
+		return cp_fail(e, -EINVAL, "%s: missing", w2);
 	r = parse_action(act, &rule->act.kind, e, w2);
 	if (r < 0)
 		return r;
@@ -348,7 +352,7 @@ static int parse_rule(const cJSON *j, struct enf_rule *rule, struct enf_perr *e,
 	if (ret) {
 		snprintf(w2, sizeof(w2), "%s.errnoRet", w);
 		if (rule->act.kind != ENF_ACT_ERRNO && rule->act.kind != ENF_ACT_TRACE)
-			return enf_fail(e, "%s: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE", w2);
+			return cp_fail(e, -EINVAL, "%s: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE", w2);
 		r = get_errno(ret, &rule->act.ret, e, w2);
 		if (r < 0)
 			return r;
@@ -366,18 +370,18 @@ static int parse_rule(const cJSON *j, struct enf_rule *rule, struct enf_perr *e,
 	if (r < 0)
 		return r;
 	if (field(j, "comment") && !cJSON_IsString(field(j, "comment")))
-		return enf_fail(e, "%s.comment: expected a string", w);
+		return cp_fail(e, -EINVAL, "%s.comment: expected a string", w);
 	return 0;
 }
 
-static int parse_archmap(const cJSON *j, struct enf_profile *p, struct enf_perr *e)
+static int parse_archmap(const cJSON *j, struct enf_profile *p, struct cp_err *e)
 {
 	const cJSON *it, *sub, *s;
 	char w[96];
 	size_t i = 0;
 
 	if (!cJSON_IsArray(j))
-		return enf_fail(e, "archMap: expected an array");
+		return cp_fail(e, -EINVAL, "archMap: expected an array");
 	p->map = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(*p->map));
 	cJSON_ArrayForEach(it, j)
 	{
@@ -386,10 +390,10 @@ static int parse_archmap(const cJSON *j, struct enf_profile *p, struct enf_perr 
 		int r;
 
 		if (!cJSON_IsObject(it))
-			return enf_fail(e, "archMap[%zu]: expected an object", i);
+			return cp_fail(e, -EINVAL, "archMap[%zu]: expected an object", i);
 		snprintf(w, sizeof(w), "archMap[%zu].architecture", i);
 		if (!field(it, "architecture"))
-			return enf_fail(e, "%s: missing", w);
+			return cp_fail(e, -EINVAL, "%s: missing", w);
 		r = parse_arch(field(it, "architecture"), &m->arch, e, w);
 		if (r < 0)
 			return r;
@@ -398,7 +402,7 @@ static int parse_archmap(const cJSON *j, struct enf_profile *p, struct enf_perr 
 		if (!sub)
 			continue;
 		if (!cJSON_IsArray(sub))
-			return enf_fail(e, "archMap[%zu].subArchitectures: expected an array", i - 1);
+			return cp_fail(e, -EINVAL, "archMap[%zu].subArchitectures: expected an array", i - 1);
 		m->sub = cp_xcalloc((size_t)cJSON_GetArraySize(sub) + 1, sizeof(uint32_t));
 		cJSON_ArrayForEach(s, sub)
 		{
@@ -412,37 +416,37 @@ static int parse_archmap(const cJSON *j, struct enf_profile *p, struct enf_perr 
 	return 0;
 }
 
-static int parse_flags(const cJSON *j, struct enf_profile *p, struct enf_perr *e)
+static int parse_flags(const cJSON *j, struct enf_profile *p, struct cp_err *e)
 {
 	const cJSON *it;
 	size_t i = 0;
 
 	if (!cJSON_IsArray(j))
-		return enf_fail(e, "flags: expected an array");
+		return cp_fail(e, -EINVAL, "flags: expected an array");
 	cJSON_ArrayForEach(it, j)
 	{
 		if (!cJSON_IsString(it))
-			return enf_fail(e, "flags[%zu]: expected a string", i);
+			return cp_fail(e, -EINVAL, "flags[%zu]: expected a string", i);
 		if (!strcmp(it->valuestring, "SECCOMP_FILTER_FLAG_LOG"))
 			p->flag_log = true;
 		else if (!strcmp(it->valuestring, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
 			p->flag_spec_allow = true;
 		else if (strcmp(it->valuestring, "SECCOMP_FILTER_FLAG_TSYNC") != 0)
 			/* TSYNC: we load before exec with one thread, so it changes nothing. */
-			return enf_fail(e, "flags[%zu]: unsupported flag \"%s\"", i, it->valuestring);
+			return cp_fail(e, -EINVAL, "flags[%zu]: unsupported flag \"%s\"", i, it->valuestring);
 		i++;
 	}
 	return 0;
 }
 
-static int parse_root(const cJSON *root, struct enf_profile *p, struct enf_perr *e)
+static int parse_root(const cJSON *root, struct enf_profile *p, struct cp_err *e)
 {
 	const cJSON *j, *it;
 	size_t i = 0;
 	int r;
 
 	if (!cJSON_IsObject(root))
-		return enf_fail(e, "expected a JSON object (a Docker seccomp profile)");
+		return cp_fail(e, -EINVAL, "expected a JSON object (a Docker seccomp profile)");
 	/* Docker ignores keys it does not know; so do we, but the caller warns. */
 	cJSON_ArrayForEach(it, root)
 	{
@@ -458,7 +462,7 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct enf_perr 
 	}
 	j = field(root, "defaultAction");
 	if (!j)
-		return enf_fail(e, "defaultAction: missing");
+		return cp_fail(e, -EINVAL, "defaultAction: missing");
 	r = parse_action(j, &p->def.kind, e, "defaultAction");
 	if (r < 0)
 		return r;
@@ -471,14 +475,14 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct enf_perr 
 	}
 	j = field(root, "listenerPath");
 	if (j && (!cJSON_IsString(j) || j->valuestring[0]))
-		return enf_fail(e, "listenerPath: seccomp agents (SCMP_ACT_NOTIFY) are not supported");
+		return cp_fail(e, -EINVAL, "listenerPath: seccomp agents (SCMP_ACT_NOTIFY) are not supported");
 	j = field(root, "flags");
 	if (j && (r = parse_flags(j, p, e)) < 0)
 		return r;
 	j = field(root, "architectures");
 	if (j) {
 		if (!cJSON_IsArray(j))
-			return enf_fail(e, "architectures: expected an array");
+			return cp_fail(e, -EINVAL, "architectures: expected an array");
 		p->arches = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(uint32_t));
 		cJSON_ArrayForEach(it, j)
 		{
@@ -495,7 +499,7 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct enf_perr 
 	if (j) {
 		/* Docker refuses the mix too: which list wins would be a guess. */
 		if (p->narches && cJSON_GetArraySize(j) > 0)
-			return enf_fail(e, "archMap: give either \"architectures\" or \"archMap\", not both");
+			return cp_fail(e, -EINVAL, "archMap: give either \"architectures\" or \"archMap\", not both");
 		r = parse_archmap(j, p, e);
 		if (r < 0)
 			return r;
@@ -504,7 +508,7 @@ static int parse_root(const cJSON *root, struct enf_profile *p, struct enf_perr 
 	if (!j)
 		return 0;
 	if (!cJSON_IsArray(j))
-		return enf_fail(e, "syscalls: expected an array");
+		return cp_fail(e, -EINVAL, "syscalls: expected an array");
 	p->rules = cp_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(*p->rules));
 	i = 0;
 	cJSON_ArrayForEach(it, j)
@@ -550,9 +554,8 @@ static const char *const docker_profile_keys[] = {
 	NULL,
 };
 
-int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, char *err, size_t errlen)
+int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, struct cp_err *err)
 {
-	struct enf_perr e = { err, errlen };
 	cp_autojson *root = NULL;
 	cp_autoprofile *p = NULL;
 	char **lit = NULL;
@@ -560,39 +563,36 @@ int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, ch
 	bool ok = true;
 	int r;
 
-	r = json_parse_document(text, len, &root, err, errlen);
+	r = json_parse_document(text, len, &root, err);
 	if (r < 0)
 		return r;
-	r = json_check_spelling(root, docker_profile_keys, err, errlen);
+	r = json_check_spelling(root, docker_profile_keys, err);
 	if (r < 0)
 		return r;
 	nlit = scan_numbers(text, len, &lit);
 	attach_numbers(root, lit, nlit, &k, &ok);
 	cp_strv_free_n(lit, nlit);
 	if (!ok || k != nlit)
-		return enf_fail(&e, "internal error: number literals do not match the document");
+		return cp_fail(err, -EINVAL, "internal error: number literals do not match the document");
 	p = cp_xcalloc(1, sizeof(*p));
-	r = parse_root(root, p, &e);
+	r = parse_root(root, p, err);
 	if (r < 0)
 		return r;
 	*out = cp_steal_pointer(&p);
 	return 0;
 }
 
-int enf_profile_load(const char *path, struct enf_profile **out, char *err, size_t errlen)
+int enf_profile_load(const char *path, struct enf_profile **out, struct cp_err *err)
 {
 	cp_autofree char *text = NULL;
 	size_t len;
 	int r = cp_read_file(path, ENF_MAX_PROFILE, &text, &len);
 
-	if (r < 0) {
-		if (r == -EFBIG)
-			snprintf(err, errlen, "larger than %u MiB, not a seccomp profile", ENF_MAX_PROFILE >> 20);
-		else if (r == -EISDIR)
-			snprintf(err, errlen, "is a directory, not a seccomp profile");
-		else
-			snprintf(err, errlen, "%s", cp_read_strerror(r));
-		return r;
-	}
-	return enf_profile_parse(text, len, out, err, errlen);
+	if (r == -EFBIG)
+		return cp_fail(err, r, "larger than %u MiB, not a seccomp profile", ENF_MAX_PROFILE >> 20);
+	if (r == -EISDIR)
+		return cp_fail(err, r, "is a directory, not a seccomp profile");
+	if (r < 0)
+		return cp_fail(err, r, "%s", cp_read_strerror(r));
+	return enf_profile_parse(text, len, out, err);
 }

@@ -39,7 +39,7 @@ struct gt;
  * the group grp[0..glen)); *same and why give the verdict.
  */
 typedef int (*gt_try_fn)(struct gt *g, const bool *drop, const size_t *grp, size_t glen, bool *same, char *why,
-			 size_t whylen, char *err, size_t errlen);
+			 size_t whylen, struct cp_err *err);
 
 struct gt {
 	const struct vfy *v;
@@ -93,7 +93,7 @@ static void gt_trial_event(struct gt *g, struct vfy_event *e, const char *what)
  * Group testing over items 0..n-1, the nprior predicted unneeded first
  * (see the top of this file); the trial count and time go to st.
  */
-static int gt_run(struct gt *g, size_t nprior, struct vfy_stats *st, char *err, size_t errlen)
+static int gt_run(struct gt *g, size_t nprior, struct vfy_stats *st, struct cp_err *err)
 {
 	size_t *order = cp_xcalloc(g->n + 1, sizeof(*order));
 	struct gt_group *stack = cp_xcalloc(2 * g->n + 2, sizeof(*stack));
@@ -132,7 +132,7 @@ static int gt_run(struct gt *g, size_t nprior, struct vfy_stats *st, char *err, 
 				drop[i] = g->dropped[i];
 			for (size_t i = 0; i < cur.len; i++)
 				drop[grp[i]] = true;
-			r = g->try(g, drop, grp, cur.len, &same, why, sizeof(why), err, errlen);
+			r = g->try(g, drop, grp, cur.len, &same, why, sizeof(why), err);
 			if (r < 0)
 				break;
 			e.kind = VFY_EV_VERDICT;
@@ -271,9 +271,9 @@ static void trades_of(const struct caps_ctx *c, const struct gt *g, const bool *
 }
 
 static int run_judge(const struct vfy *v, const struct vfy_trial *t, bool *same, char *why, size_t whylen,
-		     struct vfy_outcome *o, char *err, size_t errlen)
+		     struct vfy_outcome *o, struct cp_err *err)
 {
-	int r = v->ops->run(v->ops->ctx, t, o, err, errlen);
+	int r = v->ops->run(v->ops->ctx, t, o, err);
 
 	if (r < 0)
 		return r;
@@ -287,7 +287,7 @@ static int run_judge(const struct vfy *v, const struct vfy_trial *t, bool *same,
  * rounds as the other path may need more.
  */
 static int try_trade(struct gt *g, struct caps_ctx *c, size_t item, struct vfy_trial *t, struct vfy_outcome *o,
-		     bool *same, char *why, size_t whylen, char *err, size_t errlen)
+		     bool *same, char *why, size_t whylen, struct cp_err *err)
 {
 	struct vfy_cap_result *res = &c->res[c->capno[item]];
 	const char **names = cp_xcalloc(t->add.n + 64, sizeof(char *));
@@ -332,7 +332,7 @@ static int try_trade(struct gt *g, struct caps_ctx *c, size_t item, struct vfy_t
 				 nmine > 1 ? " and more" : "");
 			gt_trial_event(g, &e, what);
 		}
-		r = run_judge(g->v, t, same, why, whylen, o, err, errlen);
+		r = run_judge(g->v, t, same, why, whylen, o, err);
 		if (r < 0)
 			break;
 	}
@@ -360,7 +360,7 @@ static int try_trade(struct gt *g, struct caps_ctx *c, size_t item, struct vfy_t
 }
 
 static int caps_try(struct gt *g, const bool *drop, const size_t *grp, size_t glen, bool *same, char *why,
-		    size_t whylen, char *err, size_t errlen)
+		    size_t whylen, struct cp_err *err)
 {
 	struct caps_ctx *c = g->ctx;
 	struct vfy_trial t = { .caps = c->caps, .capture = true };
@@ -373,9 +373,9 @@ static int caps_try(struct gt *g, const bool *drop, const size_t *grp, size_t gl
 			t.caps &= ~(1ull << c->capno[i]);
 	t.add.v = tv;
 	trades_of(c, g, drop, &t.add);
-	r = run_judge(g->v, &t, same, why, whylen, &o, err, errlen);
+	r = run_judge(g->v, &t, same, why, whylen, &o, err);
 	if (r == 0 && !*same && glen == 1 && g->v->ops->can_add && o.denials_seen && vfy_hard_denials(o.rec, &t, NULL))
-		r = try_trade(g, c, grp[0], &t, &o, same, why, whylen, err, errlen);
+		r = try_trade(g, c, grp[0], &t, &o, same, why, whylen, err);
 	vfy_outcome_clear(&o);
 	return r;
 }
@@ -392,7 +392,7 @@ void vfy_cap_results_clear(struct vfy_cap_result res[CP_MAX_CAP])
 }
 
 int vfy_minimize_caps(const struct vfy *v, uint64_t caps, struct vfy_cap_result res[CP_MAX_CAP], struct vfy_stats *st,
-		      char *err, size_t errlen)
+		      struct cp_err *err)
 {
 	int capno[CP_MAX_CAP];
 	const char *names[CP_MAX_CAP];
@@ -424,7 +424,7 @@ int vfy_minimize_caps(const struct vfy *v, uint64_t caps, struct vfy_cap_result 
 		}
 	}
 	g.n = n;
-	r = gt_run(&g, np, st, err, errlen);
+	r = gt_run(&g, np, st, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
@@ -484,7 +484,7 @@ struct sys_ctx {
 };
 
 static int sys_try(struct gt *g, const bool *drop, const size_t *grp, size_t glen, bool *same, char *why, size_t whylen,
-		   char *err, size_t errlen)
+		   struct cp_err *err)
 {
 	struct sys_ctx *c = g->ctx;
 	struct vfy_trial t = { .caps = c->caps, .capture = true, .drop = { c->drop_v, 0 } };
@@ -496,13 +496,13 @@ static int sys_try(struct gt *g, const bool *drop, const size_t *grp, size_t gle
 	for (size_t i = 0; i < g->n; i++)
 		if (drop[i])
 			c->drop_v[t.drop.n++] = g->names[i];
-	r = run_judge(g->v, &t, same, why, whylen, &o, err, errlen);
+	r = run_judge(g->v, &t, same, why, whylen, &o, err);
 	vfy_outcome_clear(&o);
 	return r;
 }
 
 int vfy_minimize_syscalls(const struct vfy *v, uint64_t caps, const struct vfy_names *cand, struct vfy_sys_result *res,
-			  struct vfy_names *drop, struct vfy_stats *st, char *err, size_t errlen)
+			  struct vfy_names *drop, struct vfy_stats *st, struct cp_err *err)
 {
 	size_t n = 0, np = 0;
 	const char **names = cp_xcalloc(cand->n + 1, sizeof(char *));
@@ -539,7 +539,7 @@ int vfy_minimize_syscalls(const struct vfy *v, uint64_t caps, const struct vfy_n
 		}
 	}
 	g.n = n;
-	r = gt_run(&g, np, st, err, errlen);
+	r = gt_run(&g, np, st, err);
 	for (size_t k = 0; k < n; k++) {
 		res[candidx[k]].same = dropped[k];
 		snprintf(res[candidx[k]].why, sizeof(res[0].why), "%s", why[k]);

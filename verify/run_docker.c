@@ -48,7 +48,7 @@ static int mkfd(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen)
+int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, struct cp_err *err)
 {
 	struct vfy_docker *d = ctx;
 	struct cp_rec view = *d->rec;
@@ -56,6 +56,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	struct dkr_opts dk = { .image = d->image, .argv = d->argv };
 	cp_autofree char **dargs = cp_xcalloc(d->ndocker_args + 3, sizeof(char *));
 	cp_autofree char *name = cp_xasprintf("capprof-trial-%d-%u", (int)getpid(), ++d->ntrials);
+	char msg[CP_ERR_MAX] = "";
 	bool timed_out = false;
 	uint64_t t0, took;
 	cp_autofree char *text = NULL, *path = NULL;
@@ -68,8 +69,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	int r, code = 125;
 
 	if (t->add.n) {
-		cp_set_err(err, errlen, "a container shows no denials: no syscall trade can be tried there");
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "a container shows no denials: no syscall trade can be tried there");
 	}
 	/* The recording as emit sees it, with exactly the trial's capabilities. */
 	for (int c = 0; c < CP_MAX_CAP; c++) {
@@ -80,7 +80,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 		d->dir = cp_xasprintf("%s/capprof-minimize.XXXXXX", base && *base ? base : "/var/tmp");
 		if (!mkdtemp(d->dir)) {
 			r = -errno;
-			cp_set_err(err, errlen, "cannot make %s: %s", d->dir, strerror(-r));
+			cp_fail(err, r, "cannot make %s: %s", d->dir, strerror(-r));
 			free(d->dir);
 			d->dir = NULL;
 			return r;
@@ -92,8 +92,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	path = cp_xasprintf("%s/seccomp.json", d->dir);
 	r = cp_write_atomic(path, text, strlen(text), 0600);
 	if (r < 0) {
-		cp_set_err(err, errlen, "%s: %s", path, strerror(-r));
-		return r;
+		return cp_fail(err, r, "%s: %s", path, strerror(-r));
 	}
 	go.profile_path = path;
 	gen_docker_run_args(&view, &go, &flags);
@@ -101,8 +100,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	cout = mkfd("capprof-stdout");
 	cerr = mkfd("capprof-stderr");
 	if (in < 0 || cout < 0 || cerr < 0) {
-		cp_set_err(err, errlen, "cannot make the capture files: %s", strerror(errno));
-		return -EIO;
+		return cp_fail(err, -EIO, "cannot make the capture files: %s", strerror(errno));
 	}
 	/* A name, so that a trial that hangs can be stopped (killing the client leaves the container). */
 	dargs[0] = "--name";
@@ -121,7 +119,9 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	dk.timed_out = &timed_out;
 	o->rec = rec_new();
 	t0 = cp_now_ns();
-	r = dkr_verify_run(&dk, flags.v, flags.n, NULL, &code, err, errlen);
+	r = dkr_verify_run(&dk, flags.v, flags.n, NULL, &code, msg, sizeof(msg));
+	if (r < 0)
+		cp_fail(err, r, "%s", msg);
 	took = cp_now_ns() - t0;
 	if (timed_out) {
 		char *kill_argv[] = { "docker", "kill", name, NULL };
@@ -168,8 +168,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 
 		snprintf(line, sizeof(line), "%.*s", (int)(n > 250 ? 250 : n), p);
 		cp_scrub_controls(line);
-		cp_set_err(err, errlen, "docker run failed: %s", line);
-		return -EIO;
+		return cp_fail(err, -EIO, "docker run failed: %s", line);
 	}
 	return 0;
 }
@@ -207,13 +206,13 @@ static const char *docker_runtime(const struct dkr_opts *o)
 }
 
 int vfy_docker_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
-		      struct cp_rec *run, struct cp_strv *flags, int *exit_code, char *err, size_t errlen)
+		      struct cp_rec *run, struct cp_strv *flags, int *exit_code, struct cp_err *err)
 {
 	const char *base = getenv("TMPDIR");
 	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
 	struct gen_opts go = { .format = GEN_DOCKER };
 	struct gen_runtime *rt = NULL;
-	struct cp_err gerr = { 0 };
+	char msg[CP_ERR_MAX] = "";
 	int r;
 
 	*exit_code = 125;
@@ -221,25 +220,24 @@ int vfy_docker_verify(const struct cp_rec *rec, const struct dkr_opts *o, const 
 		const char *name = runtime ? runtime : docker_runtime(o);
 
 		if (strcmp(name, "none")) {
-			r = gen_runtime_load(name, &rt, &gerr);
+			r = gen_runtime_load(name, &rt, err);
 			if (r < 0)
-				goto gen_failed;
+				return r;
 		}
 		go.runtime = rt;
-		r = gen_emit(rec, &go, &text, &gerr);
+		r = gen_emit(rec, &go, &text, err);
 		gen_runtime_free(rt);
 		if (r < 0)
-			goto gen_failed;
+			return r;
 		dir = cp_xasprintf("%s/capprof-verify.XXXXXX", base && *base ? base : "/var/tmp");
 		if (!mkdtemp(dir)) {
 			r = -errno;
-			cp_set_err(err, errlen, "cannot make %s: %s", dir, strerror(-r));
-			return r;
+			return cp_fail(err, r, "cannot make %s: %s", dir, strerror(-r));
 		}
 		gen_path = cp_xasprintf("%s/seccomp.json", dir);
 		r = cp_write_atomic(gen_path, text, strlen(text), 0644);
 		if (r < 0) {
-			cp_set_err(err, errlen, "%s: %s", gen_path, strerror(-r));
+			cp_fail(err, r, "%s: %s", gen_path, strerror(-r));
 			goto out;
 		}
 		profile_path = gen_path;
@@ -248,8 +246,7 @@ int vfy_docker_verify(const struct cp_rec *rec, const struct dkr_opts *o, const 
 		abs = realpath(profile_path, NULL);
 		if (!abs) {
 			r = -errno;
-			cp_set_err(err, errlen, "%s: %s", profile_path, strerror(-r));
-			return r;
+			return cp_fail(err, r, "%s: %s", profile_path, strerror(-r));
 		}
 		profile_path = abs;
 	}
@@ -257,14 +254,14 @@ int vfy_docker_verify(const struct cp_rec *rec, const struct dkr_opts *o, const 
 	go.profile_path = profile_path;
 	go.runtime = NULL;
 	gen_docker_run_args(rec, &go, flags);
-	r = dkr_verify_run(o, flags->v, flags->n, run, exit_code, err, errlen);
+	/* sandbox/ still writes a char buffer */
+	r = dkr_verify_run(o, flags->v, flags->n, run, exit_code, msg, sizeof(msg));
+	if (r < 0)
+		cp_fail(err, r, "%s", msg);
 out:
 	if (gen_path)
 		unlink(gen_path);
 	if (dir)
 		rmdir(dir);
-	return r;
-gen_failed:
-	cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
 	return r;
 }

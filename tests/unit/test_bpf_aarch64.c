@@ -32,6 +32,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -52,7 +53,7 @@ static int bpf_run(const struct bpf_prog *prog, const struct seccomp_data *d, ui
 }
 
 /* Compile a Docker profile as Docker would on an arm64 machine and export its BPF. */
-static int compile_arm64(const char *text, struct bpf_prog *prog, char *err, size_t errlen)
+static int compile_arm64(const char *text, struct bpf_prog *prog, struct cp_err *err)
 {
 	struct enf_profile *p = NULL;
 	struct enf_compile_opts co = { .machine = SCMP_ARCH_AARCH64, .kernel_major = 6, .kernel_minor = 1 };
@@ -60,10 +61,10 @@ static int compile_arm64(const char *text, struct bpf_prog *prog, char *err, siz
 	int fd, r;
 	off_t len;
 
-	r = enf_profile_parse(text, strlen(text), &p, err, errlen);
+	r = enf_profile_parse(text, strlen(text), &p, err);
 	if (r < 0)
 		return r;
-	r = enf_profile_compile(p, &co, &ctx, err, errlen);
+	r = enf_profile_compile(p, &co, &ctx, err);
 	enf_profile_free(p);
 	if (r < 0)
 		return r;
@@ -75,8 +76,7 @@ static int compile_arm64(const char *text, struct bpf_prog *prog, char *err, siz
 	len = r < 0 ? -1 : lseek(fd, 0, SEEK_END);
 	if (len <= 0 || len % sizeof(struct sock_filter)) {
 		close(fd);
-		snprintf(err, errlen, "seccomp_export_bpf: %s", r < 0 ? strerror(-r) : "bad length");
-		return r < 0 ? r : -EINVAL;
+		return cp_fail(err, r < 0 ? r : -EINVAL, "seccomp_export_bpf: %s", r < 0 ? strerror(-r) : "bad length");
 	}
 	prog->n = (size_t)len / sizeof(struct sock_filter);
 	prog->insn = cp_xcalloc(prog->n, sizeof(*prog->insn));
@@ -174,11 +174,11 @@ static void check_recording(const char *file, bool with_runtime)
 	struct bpf_prog prog = { 0 };
 	const struct cp_arch *a;
 	size_t needed = 0, denied = 0, exhaustive = 0;
-	char err[512];
+	struct cp_err err = { 0 };
 	cJSON *root;
 
-	if (rec_load(path, &rec, err, sizeof(err)) < 0)
-		fail_msg("%s: %s", path, err);
+	if (rec_load(path, &rec, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
 	if (with_runtime) {
 		cp_autofree char *rtfile = golden("data/runtime-runc.json");
 		cp_autofree char *rttext = NULL;
@@ -189,8 +189,8 @@ static void check_recording(const char *file, bool with_runtime)
 		o.runtime = rt;
 	}
 	assert_int_equal(gen_emit(rec, &o, &text, NULL), 0);
-	if (compile_arm64(text, &prog, err, sizeof(err)) < 0)
-		fail_msg("%s: compiling for arm64: %s", file, err);
+	if (compile_arm64(text, &prog, &err) < 0)
+		fail_msg("%s: compiling for arm64: %s", file, err.msg);
 	root = cJSON_Parse(text);
 	assert_non_null(root);
 
@@ -288,15 +288,15 @@ static int check_names(int argc, char **argv)
 {
 	cp_autofree char *text = NULL;
 	struct bpf_prog prog = { 0 };
-	char err[512];
+	struct cp_err err = { 0 };
 	int bad = 0;
 
 	if (argc < 3 || cp_read_file(argv[2], 16u << 20, &text, NULL) < 0) {
 		fprintf(stderr, "usage: %s --check PROFILE NAME...\n", argv[0]);
 		return 2;
 	}
-	if (compile_arm64(text, &prog, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: compiling for arm64: %s\n", argv[2], err);
+	if (compile_arm64(text, &prog, &err) < 0) {
+		fprintf(stderr, "%s: compiling for arm64: %s\n", argv[2], err.msg);
 		return 2;
 	}
 	for (int i = 3; i < argc; i++) {
