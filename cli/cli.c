@@ -54,6 +54,15 @@ void cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		cli_error("%s: %s needs an argument", cmd, argv[optind - 1]);
+	else
+		cli_error("%s: unknown option \"%s\" (try 'capprof %s --help')", cmd, argv[optind - 1], cmd);
+	return CP_EXIT_USAGE;
+}
+
 const char *cli_write_strerror(int r)
 {
 	switch (r) {

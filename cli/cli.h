@@ -36,6 +36,13 @@ int cmd_learn(int argc, char **argv);
 void cli_error(const char *fmt, ...) CP_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) CP_PRINTF(1, 2);
 
+/*
+ * A getopt_long result the command does not handle (':' a missing argument,
+ * anything else an unknown option), said in one line naming argv[optind - 1];
+ * returns CP_EXIT_USAGE.
+ */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
 /* Why cp_write_atomic/cli_output failed, phrased for the file at fault. */
 const char *cli_write_strerror(int r);
 

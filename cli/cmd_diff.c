@@ -38,8 +38,7 @@ int cmd_diff(int argc, char **argv)
 			diff_usage(stdout);
 			return CP_EXIT_OK;
 		}
-		cli_error("diff: unknown option \"%s\" (try 'capprof diff --help')", argv[optind - 1]);
-		return CP_EXIT_USAGE;
+		return cli_bad_option("diff", c, argv);
 	}
 	if (argc - optind != 2) {
 		cli_error("diff: expected two files, OLD and NEW (got %d)", argc - optind);

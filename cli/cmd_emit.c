@@ -126,7 +126,6 @@ int cmd_emit(int argc, char **argv)
 	bool no_reachable = false;
 	cp_autorec *rec = NULL;
 	size_t ninputs = 0, nl = 0;
-	char err[1024];
 	struct cp_err gerr = { 0 };
 	int c, idx, r;
 
@@ -183,9 +182,8 @@ int cmd_emit(int argc, char **argv)
 			o.keep_tolerated = true;
 			break;
 		case O_ARCH:
-			if (gen_arch_targets_parse(optarg, targets, CP_ARRAY_SIZE(targets), &o.ntargets, err,
-						   sizeof(err)) < 0) {
-				cli_error("emit: --arch: %s", err);
+			if (gen_arch_targets_parse(optarg, targets, CP_ARRAY_SIZE(targets), &o.ntargets, &gerr) < 0) {
+				cli_error("emit: --arch: %s", cp_err_str(&gerr));
 				return CP_EXIT_USAGE;
 			}
 			o.targets = targets;
@@ -216,12 +214,8 @@ int cmd_emit(int argc, char **argv)
 			}
 			o.profile_path = optarg;
 			break;
-		case ':':
-			cli_error("emit: %s needs an argument", argv[optind - 1]);
-			return CP_EXIT_USAGE;
 		default:
-			cli_error("emit: unknown option \"%s\" (try 'capprof emit --help')", argv[optind - 1]);
-			return CP_EXIT_USAGE;
+			return cli_bad_option("emit", c, argv);
 		}
 	}
 	if (optind < argc) {

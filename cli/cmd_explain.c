@@ -59,12 +59,8 @@ int cmd_explain(int argc, char **argv)
 		case O_JSON:
 			json = true;
 			break;
-		case ':':
-			cli_error("explain: %s needs an argument", argv[optind - 1]);
-			return CP_EXIT_USAGE;
 		default:
-			cli_error("explain: unknown option \"%s\" (try 'capprof explain --help')", argv[optind - 1]);
-			return CP_EXIT_USAGE;
+			return cli_bad_option("explain", c, argv);
 		}
 	}
 	if (argc - optind > 1) {

@@ -8,6 +8,7 @@
  * dmesg. Programs are executed directly, never through a shell.
  */
 #include "cli/cli.h"
+#include "common/err.h"
 #include "common/names.h"
 #include "generator/audit.h"
 
@@ -16,7 +17,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,7 +79,7 @@ static void bad_line(struct learn *l, uint64_t lineno, const char *why)
 static void learn_line(struct learn *l, const char *line, size_t len)
 {
 	struct audit_seccomp a;
-	char err[256];
+	struct cp_err err = { 0 };
 	int r;
 
 	l->lines++;
@@ -87,12 +87,12 @@ static void learn_line(struct learn *l, const char *line, size_t len)
 	if (memmem(line, len, "audit: backlog limit exceeded", 29) || memmem(line, len, "audit_lost=", 11) ||
 	    memmem(line, len, "kauditd hold queue overflow", 27))
 		l->saw_lost = true;
-	r = audit_parse_line(line, len, &a, err, sizeof(err));
+	r = audit_parse_line(line, len, &a, &err);
 	if (r == 0)
 		return;
 	l->records++;
 	if (r < 0) {
-		bad_line(l, l->lines, err);
+		bad_line(l, l->lines, cp_err_str(&err));
 		return;
 	}
 	if (l->since && a.sec < l->since) {
@@ -111,8 +111,8 @@ static void learn_line(struct learn *l, const char *line, size_t len)
 			return;
 		}
 	}
-	if (audit_rec_add(l->rec, &a, err, sizeof(err)) < 0) {
-		bad_line(l, l->lines, err);
+	if (audit_rec_add(l->rec, &a, &err) < 0) {
+		bad_line(l, l->lines, cp_err_str(&err));
 	} else {
 		l->learned++;
 		count_action(l, audit_action_name(&a));
@@ -305,22 +305,10 @@ static int parse_since(const char *s, uint64_t *out)
 
 static void fill_metadata(struct cp_rec *rec, const char *source)
 {
-	char when[32];
-	struct utsname u;
-	struct tm tm;
-	time_t now = time(NULL);
-
-	rec->capprof_version = cp_xstrdup(CP_VERSION);
 	rec->argc = 0; /* no command: the records came from whatever ran */
 	rec->argv = cp_xcalloc(1, sizeof(char *));
 	rec->cwd = cp_xstrdup("");
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	rec->start = cp_xstrdup(when);
-	if (uname(&u) == 0) {
-		rec->kernel = cp_xstrdup(u.release);
-		rec->machine = cp_xstrdup(u.machine);
-	}
+	rec_set_host(rec);
 	rec->caps_traced = false;
 	rec->incomplete_reason = NULL;
 	(void)source;
@@ -400,12 +388,8 @@ int cmd_learn(int argc, char **argv)
 		case O_EXE:
 			exes[l.nexes++] = optarg;
 			break;
-		case ':':
-			cli_error("learn: %s needs an argument", argv[optind - 1]);
-			return CP_EXIT_USAGE;
 		default:
-			cli_error("learn: unknown option \"%s\" (try 'capprof learn --help')", argv[optind - 1]);
-			return CP_EXIT_USAGE;
+			return cli_bad_option("learn", c, argv);
 		}
 	}
 	if (optind < argc) {

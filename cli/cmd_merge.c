@@ -40,12 +40,8 @@ int cmd_merge(int argc, char **argv)
 		case 'h':
 			merge_usage(stdout);
 			return CP_EXIT_OK;
-		case ':':
-			cli_error("merge: %s needs an argument", argv[optind - 1]);
-			return CP_EXIT_USAGE;
 		default:
-			cli_error("merge: unknown option \"%s\" (try 'capprof merge --help')", argv[optind - 1]);
-			return CP_EXIT_USAGE;
+			return cli_bad_option("merge", c, argv);
 		}
 	}
 	if (!output) {

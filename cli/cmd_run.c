@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/err.h"
 #include "enforce/caps.h"
 #include "tracer/tracer.h"
 #include "enforce/profile.h"
@@ -181,29 +182,29 @@ int cmd_run(int argc, char **argv)
 	enum enf_step step;
 	struct enf_vital vital[8];
 	size_t nvital;
-	char err[512];
+	struct cp_err err = { 0 };
 	int status = 0, r;
 
 	if (parse_args(argc, argv, &a, &status)) {
 		free(a.caps);
 		return status;
 	}
-	r = enf_caps_parse(a.caps, a.ncaps, &co.caps, err, sizeof(err));
+	r = enf_caps_parse(a.caps, a.ncaps, &co.caps, &err);
 	free(a.caps);
 	if (r < 0) {
-		cli_error("run: %s", err);
+		cli_error("run: %s", cp_err_str(&err));
 		return CP_EXIT_FAILURE;
 	}
-	r = enf_profile_load(a.profile, &prof, err, sizeof(err));
+	r = enf_profile_load(a.profile, &prof, &err);
 	if (r < 0) {
-		cli_error("%s: %s", a.profile, err);
+		cli_error("%s: %s", a.profile, cp_err_str(&err));
 		return CP_EXIT_FAILURE;
 	}
 	if (enf_profile_unknown_key(prof))
 		cli_warn("%s: key \"%s\" is not a seccomp profile key: Docker ignores it, and so does capprof",
 			 a.profile, enf_profile_unknown_key(prof));
-	if (a.user && enf_user_parse(a.user, &user, err, sizeof(err)) < 0) {
-		cli_error("run: %s", err);
+	if (a.user && enf_user_parse(a.user, &user, &err) < 0) {
+		cli_error("run: %s", cp_err_str(&err));
 		return CP_EXIT_FAILURE;
 	}
 	r = trace_resolve_command(a.cmd[0], &path);
@@ -213,10 +214,10 @@ int cmd_run(int argc, char **argv)
 			  r == -ENOENT ? "command not found" : "permission denied (not executable)");
 		return r == -ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC;
 	}
-	r = enf_profile_compile(prof, &co, &ctx, err, sizeof(err));
+	r = enf_profile_compile(prof, &co, &ctx, &err);
 	if (r < 0) {
 		enf_user_free(&user);
-		cli_error("%s: %s", a.profile, err);
+		cli_error("%s: %s", a.profile, cp_err_str(&err));
 		return CP_EXIT_FAILURE;
 	}
 	if (!a.nnp && geteuid() != 0 && !(co.caps & (1ull << CAP_SYS_ADMIN))) {

@@ -267,14 +267,14 @@ static int minimize_caps(const struct vfy *v, struct cp_rec *rec, uint64_t caps,
 {
 	struct vfy_cap_result res[CP_MAX_CAP];
 	struct vfy_stats st = { 0 };
-	char err[1024];
+	struct cp_err err = { 0 };
 	int r;
 
 	printf("verify: minimizing capabilities (%d):\n", __builtin_popcountll(caps));
 	fflush(stdout);
-	r = vfy_minimize_caps(v, caps, res, &st, err, sizeof(err));
+	r = vfy_minimize_caps(v, caps, res, &st, &err);
 	if (r < 0) {
-		cli_error("verify: %s", err);
+		cli_error("verify: %s", cp_err_str(&err));
 		vfy_cap_results_clear(res);
 		return r;
 	}
@@ -304,7 +304,7 @@ static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof
 	cp_autofree struct vfy_sys_result *res = NULL;
 	struct vfy_stats st = { 0 };
 	struct vfy_names cand;
-	char err[1024];
+	struct cp_err err = { 0 };
 	int r;
 
 	vfy_syscall_candidates(v->rec, prof, caps, &cand);
@@ -312,9 +312,9 @@ static int minimize_syscalls(const struct vfy *v, const struct enf_profile *prof
 	res = cp_xcalloc(cand.n + 1, sizeof(*res));
 	printf("verify: minimizing syscalls (%zu the workload made and the profile allows):\n", cand.n);
 	fflush(stdout);
-	r = vfy_minimize_syscalls(v, caps, &cand, res, drop, &st, err, sizeof(err));
+	r = vfy_minimize_syscalls(v, caps, &cand, res, drop, &st, &err);
 	if (r < 0) {
-		cli_error("verify: %s", err);
+		cli_error("verify: %s", cp_err_str(&err));
 		return r;
 	}
 	for (size_t i = 0; i < cand.n; i++)
@@ -485,9 +485,9 @@ int cmd_verify(int argc, char **argv)
 		cli_error("verify: --docker-arg without --docker");
 		return CP_EXIT_FAILURE;
 	}
-	r = rec_load(input, &rec, err, sizeof(err));
+	r = rec_load(input, &rec, &gerr);
 	if (r < 0) {
-		cli_error("%s: %s", input, err);
+		cli_error("%s: %s", input, cp_err_str(&gerr));
 		return CP_EXIT_FAILURE;
 	}
 	/*
@@ -595,15 +595,15 @@ int cmd_verify(int argc, char **argv)
 		       rt ? rt->name : "none", go.nnp_only ? " --nnp" : "", go.no_args ? " --no-args" : "",
 		       min_caps || min_sys ? " --keep-tolerated" : "");
 	}
-	r = enf_profile_parse(text, len, &prof, err, sizeof(err));
+	r = enf_profile_parse(text, len, &prof, &gerr);
 	if (r < 0) {
-		cli_error("%s: %s", profile ? profile : "derived profile", err);
+		cli_error("%s: %s", profile ? profile : "derived profile", cp_err_str(&gerr));
 		goto out;
 	}
 	if (caps_given) {
-		r = enf_caps_parse(capnames, ncaps, &caps, err, sizeof(err));
+		r = enf_caps_parse(capnames, ncaps, &caps, &gerr);
 		if (r < 0) {
-			cli_error("verify: %s", err);
+			cli_error("verify: %s", cp_err_str(&gerr));
 			goto out;
 		}
 	} else {
@@ -689,8 +689,8 @@ int cmd_verify(int argc, char **argv)
 		if (rec->uid != geteuid()) {
 			cp_autofree char *spec = cp_xasprintf("%u:%u", rec->uid, rec->gid);
 
-			if (enf_user_parse(spec, &user, err, sizeof(err)) < 0) {
-				cli_error("verify: recorded user: %s", err);
+			if (enf_user_parse(spec, &user, &gerr) < 0) {
+				cli_error("verify: recorded user: %s", cp_err_str(&gerr));
 				goto out;
 			}
 		}
@@ -708,9 +708,9 @@ int cmd_verify(int argc, char **argv)
 	full.caps = caps;
 	/* Minimising: the output is captured (and compared line by line), not shown. */
 	full.capture = min_caps || min_sys || env == ENV_DOCKER;
-	r = ops.run(ops.ctx, &full, &o, err, sizeof(err));
+	r = ops.run(ops.ctx, &full, &o, &gerr);
 	if (r < 0) {
-		cli_error("verify: %s", err);
+		cli_error("verify: %s", cp_err_str(&gerr));
 		goto out;
 	}
 	pass = vfy_same_outcome(&v, &o, &full);
@@ -735,9 +735,9 @@ int cmd_verify(int argc, char **argv)
 			printf("verify: --minimize skipped: the profile and capabilities do not pass\n");
 			goto write;
 		}
-		r = vfy_baseline(&v, &full, &o, &ref, err, sizeof(err));
+		r = vfy_baseline(&v, &full, &o, &ref, &gerr);
 		if (r < 0) {
-			cli_error("verify: --minimize: %s", err);
+			cli_error("verify: --minimize: %s", cp_err_str(&gerr));
 			ret = CP_EXIT_FAILURE;
 			goto out;
 		}

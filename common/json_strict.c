@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Refuse JSON that readers disagree on (see json_strict.h for why). */
 #include "common/json_strict.h"
+#include "common/err.h"
 #include "common/util.h"
 
 #include <cjson/cJSON.h>
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int json_check_text(const char *text, size_t len, char *err, size_t errlen)
+int json_check_text(const char *text, size_t len, struct cp_err *err)
 {
 	bool in_str = false;
 
@@ -20,19 +21,17 @@ int json_check_text(const char *text, size_t len, char *err, size_t errlen)
 			continue;
 		}
 		if (c < 0x20) {
-			cp_set_err(err, errlen, "control character 0x%02x inside a string at byte %zu", c, i);
-			return -EINVAL;
+			return cp_fail(err, -EINVAL, "control character 0x%02x inside a string at byte %zu", c, i);
 		}
 		if (c == '"') {
 			in_str = false;
 		} else if (c == '\\' && i + 1 < len) {
 			i++;
 			if (text[i] == 'u' && len - i > 4 && !memcmp(text + i + 1, "0000", 4)) {
-				cp_set_err(
-					err, errlen,
+				return cp_fail(
+					err, -EINVAL,
 					"\\u0000 inside a string at byte %zu (readers disagree on where the string ends)",
 					i - 1);
-				return -EINVAL;
 			}
 		}
 	}
@@ -101,14 +100,7 @@ static void path_trunc(struct cp_buf *path, size_t len)
 	path->data[len] = '\0';
 }
 
-static void scrubbed_err(char *err, size_t errlen, const char *msg)
-{
-	cp_set_err(err, errlen, "%s", msg);
-	if (err && errlen)
-		cp_scrub_controls(err);
-}
-
-static int dup_in_object(const cJSON *o, struct cp_buf *path, char *err, size_t errlen)
+static int dup_in_object(const cJSON *o, struct cp_buf *path, struct cp_err *err)
 {
 	size_t n = 0, i = 0;
 	struct keyref *k;
@@ -139,8 +131,7 @@ static int dup_in_object(const cJSON *o, struct cp_buf *path, char *err, size_t 
 			msg = cp_xasprintf("duplicate key \"%s\" in %s: \"%s\" is the same key to Docker's JSON "
 					   "reader, which ignores case",
 					   k[i].key, path->data, k[i - 1].key);
-		scrubbed_err(err, errlen, msg);
-		r = -EINVAL;
+		r = cp_fail(err, -EINVAL, "%s", msg);
 	}
 	for (i = 0; i < n; i++)
 		free(k[i].folded);
@@ -148,14 +139,14 @@ static int dup_in_object(const cJSON *o, struct cp_buf *path, char *err, size_t 
 	return r;
 }
 
-static int walk_dups(const cJSON *j, struct cp_buf *path, char *err, size_t errlen)
+static int walk_dups(const cJSON *j, struct cp_buf *path, struct cp_err *err)
 {
 	size_t len = path->len, i = 0;
 	const cJSON *c;
 	int r;
 
 	if (cJSON_IsObject(j)) {
-		r = dup_in_object(j, path, err, errlen);
+		r = dup_in_object(j, path, err);
 		if (r < 0)
 			return r;
 	} else if (!cJSON_IsArray(j)) {
@@ -167,7 +158,7 @@ static int walk_dups(const cJSON *j, struct cp_buf *path, char *err, size_t errl
 			path_key(path, c->string ? c->string : "");
 		else
 			cp_buf_printf(path, "[%zu]", i++);
-		r = walk_dups(c, path, err, errlen);
+		r = walk_dups(c, path, err);
 		path_trunc(path, len);
 		if (r < 0)
 			return r;
@@ -175,18 +166,18 @@ static int walk_dups(const cJSON *j, struct cp_buf *path, char *err, size_t errl
 	return 0;
 }
 
-int json_check_keys(const cJSON *root, char *err, size_t errlen)
+int json_check_keys(const cJSON *root, struct cp_err *err)
 {
 	struct cp_buf path = { 0 };
 	int r;
 
 	cp_buf_puts(&path, "$");
-	r = walk_dups(root, &path, err, errlen);
+	r = walk_dups(root, &path, err);
 	cp_buf_free(&path);
 	return r;
 }
 
-static int walk_spelling(const cJSON *j, const char *const *known, struct cp_buf *path, char *err, size_t errlen)
+static int walk_spelling(const cJSON *j, const char *const *known, struct cp_buf *path, struct cp_err *err)
 {
 	size_t len = path->len, i = 0;
 	const cJSON *c;
@@ -213,14 +204,13 @@ static int walk_spelling(const cJSON *j, const char *const *known, struct cp_buf
 					"key \"%s\" in %s: Docker reads it as \"%s\" (its JSON reader ignores "
 					"case), capprof would not; write \"%s\"",
 					key, path->data, *w, *w);
-				scrubbed_err(err, errlen, msg);
-				return -EINVAL;
+				return cp_fail(err, -EINVAL, "%s", msg);
 			}
 			path_key(path, key);
 		} else {
 			cp_buf_printf(path, "[%zu]", i++);
 		}
-		r = walk_spelling(c, known, path, err, errlen);
+		r = walk_spelling(c, known, path, err);
 		path_trunc(path, len);
 		if (r < 0)
 			return r;
@@ -228,13 +218,13 @@ static int walk_spelling(const cJSON *j, const char *const *known, struct cp_buf
 	return 0;
 }
 
-int json_check_spelling(const cJSON *root, const char *const *known, char *err, size_t errlen)
+int json_check_spelling(const cJSON *root, const char *const *known, struct cp_err *err)
 {
 	struct cp_buf path = { 0 };
 	int r;
 
 	cp_buf_puts(&path, "$");
-	r = walk_spelling(root, known, &path, err, errlen);
+	r = walk_spelling(root, known, &path, err);
 	cp_buf_free(&path);
 	return r;
 }

@@ -16,12 +16,13 @@
 #include <stddef.h>
 
 struct cJSON;
+struct cp_err;
 
 /*
  * A control character (< 0x20) inside a string, or the escape \u0000.
  * Returns 0, or -EINVAL and one line naming the byte offset.
  */
-int json_check_text(const char *text, size_t len, char *err, size_t errlen);
+int json_check_text(const char *text, size_t len, struct cp_err *err);
 
 /*
  * Duplicate keys in any object of the tree, compared as Go compares a key
@@ -29,13 +30,13 @@ int json_check_text(const char *text, size_t len, char *err, size_t errlen);
  * U+212A (Kelvin sign) taken for 's' and 'k'. Returns 0, or -EINVAL and
  * one line naming the key and the JSON path of its object ($.a[2].b).
  */
-int json_check_keys(const struct cJSON *root, char *err, size_t errlen);
+int json_check_keys(const struct cJSON *root, struct cp_err *err);
 
 /*
  * Keys anywhere in the tree that Go would take for one of known[] (NULL
  * ended) but are spelled otherwise: capprof reads keys case-sensitively,
  * Docker does not. Returns 0, or -EINVAL naming the key and its path.
  */
-int json_check_spelling(const struct cJSON *root, const char *const *known, char *err, size_t errlen);
+int json_check_spelling(const struct cJSON *root, const char *const *known, struct cp_err *err);
 
 #endif

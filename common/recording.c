@@ -6,8 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/sched.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 
 /*
  * Argument values a profile can use. Sources: Docker's default profile uses
@@ -45,6 +47,23 @@ struct cp_rec *rec_new(void)
 	rec->version = CP_SCHEMA_VERSION;
 	rec->complete = true;
 	return rec;
+}
+
+void rec_set_host(struct cp_rec *rec)
+{
+	char when[32];
+	struct utsname u;
+	struct tm tm;
+	time_t now = time(NULL);
+
+	rec->capprof_version = cp_xstrdup(CP_VERSION);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rec->start = cp_xstrdup(when);
+	if (uname(&u) == 0) {
+		rec->kernel = cp_xstrdup(u.release);
+		rec->machine = cp_xstrdup(u.machine);
+	}
 }
 
 void rec_evidence_clear(struct cp_evidence *ev)

@@ -179,6 +179,12 @@ const struct cp_argspec *rec_argspec(const char *syscall);
 struct cp_rec *rec_new(void);
 void rec_free(struct cp_rec *rec);
 void rec_freep(struct cp_rec **recp);
+/*
+ * The header fields every recording takes from the machine it is made on:
+ * capprof's version, the start time (now, ISO 8601 UTC), and the kernel
+ * release and machine from uname (left NULL when uname fails).
+ */
+void rec_set_host(struct cp_rec *rec);
 #define cp_autorec __attribute__((cleanup(rec_freep))) struct cp_rec
 
 /* Get or add the architecture with the given SCMP_ARCH_* token. */
@@ -229,17 +235,19 @@ size_t rec_count_syscalls(const struct cp_rec *rec);
 char *rec_to_json(const struct cp_rec *rec);
 int rec_save(const struct cp_rec *rec, const char *path);
 
+struct cp_err;
+
 /*
  * Parse a recording. On error returns -EINVAL (or -errno for I/O) and
- * writes a one-line reason naming the field at fault into err.
+ * writes a one-line reason naming the field at fault into err (common/err.h).
  */
-int rec_parse(const char *text, size_t len, struct cp_rec **out, char *err, size_t errlen);
-int rec_load(const char *path, struct cp_rec **out, char *err, size_t errlen);
+int rec_parse(const char *text, size_t len, struct cp_rec **out, struct cp_err *err);
+int rec_load(const char *path, struct cp_rec **out, struct cp_err *err);
 
 /*
  * Parse one JSON document (cJSON), rejecting trailing data, and telling a
  * truncated document from a malformed one. Shared by every JSON reader.
  */
 struct cJSON;
-int json_parse_document(const char *text, size_t len, struct cJSON **out, char *err, size_t errlen);
+int json_parse_document(const char *text, size_t len, struct cJSON **out, struct cp_err *err);
 #endif

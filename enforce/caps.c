@@ -9,6 +9,7 @@
  * loses them at exec unless a file capability grants them again.
  */
 #include "enforce/caps.h"
+#include "common/err.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -37,7 +38,7 @@ static int parse_id(const char *s, unsigned long *out)
 	return 0;
 }
 
-int enf_user_parse(const char *spec, struct enf_user *u, char *err, size_t errlen)
+int enf_user_parse(const char *spec, struct enf_user *u, struct cp_err *err)
 {
 	cp_autofree char *user = cp_xstrdup(spec);
 	char *group = strchr(user, ':');
@@ -48,8 +49,7 @@ int enf_user_parse(const char *spec, struct enf_user *u, char *err, size_t errle
 	if (group)
 		*group++ = '\0';
 	if (!*user) {
-		snprintf(err, errlen, "--user \"%s\": empty user name", spec);
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "--user \"%s\": empty user name", spec);
 	}
 	if (parse_id(user, &id) == 0) {
 		u->uid = (uid_t)id;
@@ -57,8 +57,8 @@ int enf_user_parse(const char *spec, struct enf_user *u, char *err, size_t errle
 	} else {
 		pw = getpwnam(user);
 		if (!pw) {
-			snprintf(err, errlen, "--user \"%s\": no user \"%s\" in the passwd database", spec, user);
-			return -EINVAL;
+			return cp_fail(err, -EINVAL, "--user \"%s\": no user \"%s\" in the passwd database", spec,
+				       user);
 		}
 		u->uid = pw->pw_uid;
 	}
@@ -72,9 +72,8 @@ int enf_user_parse(const char *spec, struct enf_user *u, char *err, size_t errle
 		} else {
 			gr = getgrnam(group);
 			if (!gr) {
-				snprintf(err, errlen, "--user \"%s\": no group \"%s\" in the group database", spec,
-					 group);
-				return -EINVAL;
+				return cp_fail(err, -EINVAL, "--user \"%s\": no group \"%s\" in the group database",
+					       spec, group);
 			}
 			u->gid = gr->gr_gid;
 		}
@@ -97,7 +96,7 @@ void enf_user_free(struct enf_user *u)
 	u->ngroups = 0;
 }
 
-int enf_caps_parse(char *const *names, size_t n, uint64_t *mask, char *err, size_t errlen)
+int enf_caps_parse(char *const *names, size_t n, uint64_t *mask, struct cp_err *err)
 {
 	*mask = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -112,8 +111,7 @@ int enf_caps_parse(char *const *names, size_t n, uint64_t *mask, char *err, size
 		}
 		cap = cp_cap_parse(names[i]);
 		if (cap < 0 || cap >= 64) {
-			snprintf(err, errlen, "--cap-add \"%s\": unknown capability", names[i]);
-			return -EINVAL;
+			return cp_fail(err, -EINVAL, "--cap-add \"%s\": unknown capability", names[i]);
 		}
 		*mask |= 1ull << cap;
 	}

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct cp_err;
+
 struct enf_user {
 	bool set; /* --user given */
 	uid_t uid;
@@ -26,11 +28,11 @@ struct enf_user {
  * Names are looked up in the passwd and group databases; a numeric uid
  * without a passwd entry gets gid 0. -EINVAL with a reason in err.
  */
-int enf_user_parse(const char *spec, struct enf_user *u, char *err, size_t errlen);
+int enf_user_parse(const char *spec, struct enf_user *u, struct cp_err *err);
 void enf_user_free(struct enf_user *u);
 
 /* Capability set (bit N = capability N) from names; -EINVAL naming the bad one. */
-int enf_caps_parse(char *const *names, size_t n, uint64_t *mask, char *err, size_t errlen);
+int enf_caps_parse(char *const *names, size_t n, uint64_t *mask, struct cp_err *err);
 
 struct enf_privs {
 	uint64_t caps; /* bounding = permitted = effective; inheritable, ambient empty */

@@ -14,6 +14,7 @@
 
 #define ENF_MAX_PROFILE (16u << 20)
 
+struct cp_err;
 struct cp_rec;
 struct enf_profile;
 
@@ -40,9 +41,9 @@ struct enf_compile_opts {
  * Parse a profile. On error returns -EINVAL and a one-line reason naming
  * the field at fault ("syscalls[3].args[0].op: unknown operator ...").
  */
-int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, char *err, size_t errlen);
+int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, struct cp_err *err);
 /* Read and parse a profile file (at most ENF_MAX_PROFILE bytes). Returns 0 or -errno. */
-int enf_profile_load(const char *path, struct enf_profile **out, char *err, size_t errlen);
+int enf_profile_load(const char *path, struct enf_profile **out, struct cp_err *err);
 void enf_profile_free(struct enf_profile *p);
 void enf_profile_freep(struct enf_profile **pp);
 #define cp_autoprofile __attribute__((cleanup(enf_profile_freep))) struct enf_profile
@@ -60,8 +61,8 @@ void enf_profile_freep(struct enf_profile **pp);
 int enf_profile_to_rec(const struct enf_profile *p, const uint64_t *caps, struct cp_rec **out);
 
 /* Build the filter; nothing is loaded. Returns 0 or -errno with a reason. */
-int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out, char *err,
-			size_t errlen);
+int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out,
+			struct cp_err *err);
 
 /* Architectures the compiled filter covers (native first); returns how many. */
 size_t enf_profile_arches(const struct enf_profile *p, uint32_t *tokens, size_t max);

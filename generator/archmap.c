@@ -229,7 +229,7 @@ static int cmp_family_pos(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int gen_arch_targets_parse(const char *list, uint32_t *out, size_t max, size_t *n, char *err, size_t errlen)
+int gen_arch_targets_parse(const char *list, uint32_t *out, size_t max, size_t *n, struct cp_err *err)
 {
 	cp_autofree char *copy = cp_xstrdup(list);
 	char *save = NULL;
@@ -253,18 +253,15 @@ int gen_arch_targets_parse(const char *list, uint32_t *out, size_t max, size_t *
 		if (!t)
 			t = cp_arch_from_docker_name(name);
 		if (!t || !gen_arch_family(t)) {
-			snprintf(err, errlen,
-				 "\"%.64s\" is not a target architecture (x86_64, aarch64, mips64, mipsel64, s390x, "
-				 "riscv64, their 32-bit halves come along; or all)",
-				 w);
-			return -EINVAL;
+			return cp_fail(err, -EINVAL,
+				       "\"%.64s\" is not a target architecture (x86_64, aarch64, mips64, mipsel64, "
+				       "s390x, riscv64, their 32-bit halves come along; or all)",
+				       w);
 		}
 		target_add(out, max, n, t);
 	}
-	if (!*n) {
-		snprintf(err, errlen, "empty architecture list");
-		return -EINVAL;
-	}
+	if (!*n)
+		return cp_fail(err, -EINVAL, "empty architecture list");
 	qsort(out, *n, sizeof(*out), cmp_family_pos);
 	return 0;
 }

@@ -15,6 +15,7 @@
  * kernel/seccomp.c seccomp_log -> audit_seccomp (kernel/auditsc.c).
  */
 #include "generator/audit.h"
+#include "common/err.h"
 #include "common/names.h"
 #include "common/util.h"
 
@@ -77,12 +78,11 @@ static int hexval(char c)
  * audit's hex encoding of the bytes (even length, hex digits only). A
  * decoded NUL would cut the name short: refused.
  */
-static int str_value(const char *v, size_t n, char **out, const char *key, char *err, size_t errlen)
+static int str_value(const char *v, size_t n, char **out, const char *key, struct cp_err *err)
 {
 	if (n >= 2 && v[0] == '"') {
 		if (v[n - 1] != '"' || memchr(v + 1, '"', n - 2)) {
-			cp_set_err(err, errlen, "%s: unterminated quoted value", key);
-			return -EINVAL;
+			return cp_fail(err, -EINVAL, "%s: unterminated quoted value", key);
 		}
 		*out = cp_xmalloc(n - 1);
 		memcpy(*out, v + 1, n - 2);
@@ -92,8 +92,7 @@ static int str_value(const char *v, size_t n, char **out, const char *key, char 
 	if ((n == 6 && !memcmp(v, "(null)", 6)) || (n == 1 && v[0] == '?'))
 		return 0;
 	if (n == 0 || n % 2) {
-		cp_set_err(err, errlen, "%s: neither quoted nor hex-encoded", key);
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "%s: neither quoted nor hex-encoded", key);
 	}
 	*out = cp_xmalloc(n / 2 + 1);
 	for (size_t i = 0; i < n; i += 2) {
@@ -102,8 +101,7 @@ static int str_value(const char *v, size_t n, char **out, const char *key, char 
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 			free(*out);
 			*out = NULL;
-			cp_set_err(err, errlen, "%s: neither quoted nor hex-encoded", key);
-			return -EINVAL;
+			return cp_fail(err, -EINVAL, "%s: neither quoted nor hex-encoded", key);
 		}
 		(*out)[i / 2] = (char)(hi << 4 | lo);
 	}
@@ -132,7 +130,7 @@ static const char *find_type(const char *s)
 enum field { F_PID, F_EXE, F_COMM, F_ARCH, F_SYSCALL, F_IP, F_CODE, F_NFIELDS };
 static const char *const field_names[F_NFIELDS] = { "pid", "exe", "comm", "arch", "syscall", "ip", "code" };
 
-int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, char *err, size_t errlen)
+int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, struct cp_err *err)
 {
 	cp_autofree char *s = NULL;
 	const char *p, *q;
@@ -150,8 +148,7 @@ int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, ch
 		h[head] = '\0';
 		if (!find_type(h))
 			return 0;
-		cp_set_err(err, errlen, "seccomp record longer than %d bytes", AUDIT_MAX_LINE);
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "seccomp record longer than %d bytes", AUDIT_MAX_LINE);
 	}
 	s = cp_xmalloc(len + 1);
 	memcpy(s, line, len);
@@ -162,8 +159,7 @@ int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, ch
 	if (memchr(s, '\0', len) || strchr(s, '\n')) {
 		if (!find_type(s))
 			return 0;
-		cp_set_err(err, errlen, "seccomp record with a NUL byte or a line break inside");
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "seccomp record with a NUL byte or a line break inside");
 	}
 	p = find_type(s);
 	if (!p)
@@ -172,8 +168,7 @@ int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, ch
 	/* audit(SEC.MSEC:SERIAL): */
 	q = strstr(p, "audit(");
 	if (!q) {
-		cp_set_err(err, errlen, "seccomp record without audit(TIME:SERIAL) (cut short?)");
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "seccomp record without audit(TIME:SERIAL) (cut short?)");
 	}
 	q += 6;
 	{
@@ -183,8 +178,7 @@ int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, ch
 		    !num(q, (size_t)(dot - q), false, &out->sec) ||
 		    !num(dot + 1, (size_t)(colon - dot - 1), false, &out->msec) ||
 		    !num(colon + 1, (size_t)(close - colon - 1), false, &out->serial) || out->msec > 999) {
-			cp_set_err(err, errlen, "seccomp record: audit(...) is not SECONDS.MILLIS:SERIAL");
-			return -EINVAL;
+			return cp_fail(err, -EINVAL, "seccomp record: audit(...) is not SECONDS.MILLIS:SERIAL");
 		}
 		p = close + 1;
 		if (*p == ':')
@@ -211,8 +205,8 @@ int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, ch
 			const char *close = strchr(eq + 2, '"');
 
 			if (!close) {
-				cp_set_err(err, errlen, "%.*s: unterminated quoted value (cut short?)",
-					   (int)((eq - key) > 32 ? 32 : (eq - key)), key);
+				cp_fail(err, -EINVAL, "%.*s: unterminated quoted value (cut short?)",
+					(int)((eq - key) > 32 ? 32 : (eq - key)), key);
 				goto fail;
 			}
 			q = close + 1;
@@ -229,50 +223,50 @@ int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, ch
 		if (f == F_NFIELDS)
 			continue;
 		if (seen[f]) {
-			cp_set_err(err, errlen, "seccomp record: field %s given twice", field_names[f]);
+			cp_fail(err, -EINVAL, "seccomp record: field %s given twice", field_names[f]);
 			goto fail;
 		}
 		seen[f] = true;
 		switch (f) {
 		case F_PID:
 			if (!num(val, vlen, false, &v) || v > INT32_MAX) {
-				cp_set_err(err, errlen, "seccomp record: pid is not a process id");
+				cp_fail(err, -EINVAL, "seccomp record: pid is not a process id");
 				goto fail;
 			}
 			out->pid = (int32_t)v;
 			break;
 		case F_EXE:
-			if (str_value(val, vlen, &out->exe, "exe", err, errlen) < 0)
+			if (str_value(val, vlen, &out->exe, "exe", err) < 0)
 				goto fail;
 			break;
 		case F_COMM:
-			if (str_value(val, vlen, &out->comm, "comm", err, errlen) < 0)
+			if (str_value(val, vlen, &out->comm, "comm", err) < 0)
 				goto fail;
 			break;
 		case F_ARCH:
 			/* logged as bare hex: arch=c000003e */
 			if (!num(val, vlen, true, &v) || v > UINT32_MAX) {
-				cp_set_err(err, errlen, "seccomp record: arch is not an AUDIT_ARCH_* number");
+				cp_fail(err, -EINVAL, "seccomp record: arch is not an AUDIT_ARCH_* number");
 				goto fail;
 			}
 			out->arch = (uint32_t)v;
 			break;
 		case F_SYSCALL:
 			if (!num(val, vlen, false, &out->syscall)) {
-				cp_set_err(err, errlen, "seccomp record: syscall is not a number");
+				cp_fail(err, -EINVAL, "seccomp record: syscall is not a number");
 				goto fail;
 			}
 			break;
 		case F_IP:
 			if (!num(val, vlen, true, &out->ip)) {
-				cp_set_err(err, errlen, "seccomp record: ip is not a hex address");
+				cp_fail(err, -EINVAL, "seccomp record: ip is not a hex address");
 				goto fail;
 			}
 			out->has_ip = true;
 			break;
 		case F_CODE:
 			if (!num(val, vlen, true, &v) || v > UINT32_MAX) {
-				cp_set_err(err, errlen, "seccomp record: code is not a SECCOMP_RET_* value");
+				cp_fail(err, -EINVAL, "seccomp record: code is not a SECCOMP_RET_* value");
 				goto fail;
 			}
 			out->code = (uint32_t)v;
@@ -282,7 +276,7 @@ int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, ch
 	}
 	for (int f = 0; f < F_NFIELDS; f++)
 		if (!seen[f] && (f == F_PID || f == F_ARCH || f == F_SYSCALL)) {
-			cp_set_err(err, errlen, "seccomp record without %s= (cut short?)", field_names[f]);
+			cp_fail(err, -EINVAL, "seccomp record without %s= (cut short?)", field_names[f]);
 			goto fail;
 		}
 	return 1;
@@ -318,7 +312,7 @@ const char *audit_action_name(const struct audit_seccomp *a)
 	}
 }
 
-int audit_rec_add(struct cp_rec *rec, const struct audit_seccomp *a, char *err, size_t errlen)
+int audit_rec_add(struct cp_rec *rec, const struct audit_seccomp *a, struct cp_err *err)
 {
 	uint32_t arch = a->arch;
 	uint64_t nr = a->syscall;
@@ -332,19 +326,16 @@ int audit_rec_add(struct cp_rec *rec, const struct audit_seccomp *a, char *err, 
 		nr &= ~(uint64_t)CP_X32_SYSCALL_BIT;
 	}
 	if (!cp_arch_name(arch)) {
-		cp_set_err(err, errlen, "arch=%x is not an architecture libseccomp knows", arch);
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "arch=%x is not an architecture libseccomp knows", arch);
 	}
 	name = nr < CP_MAX_NR ? cp_syscall_name(arch, (uint32_t)nr) : NULL;
 	if (!name) {
-		cp_set_err(err, errlen, "syscall=%llu is not a %s syscall libseccomp knows", (unsigned long long)nr,
-			   cp_arch_name(arch));
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "syscall=%llu is not a %s syscall libseccomp knows",
+			       (unsigned long long)nr, cp_arch_name(arch));
 	}
 	ra = rec_arch(rec, arch);
 	if (!ra) {
-		cp_set_err(err, errlen, "too many architectures");
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "too many architectures");
 	}
 	s = rec_sys(ra, (uint32_t)nr);
 	if (!s->count++) {

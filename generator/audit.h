@@ -35,7 +35,7 @@ struct audit_seccomp {
  * any other line, -EINVAL (with a one-line reason in err) for a seccomp
  * record that is malformed or cut short. Clear out with audit_seccomp_clear.
  */
-int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, char *err, size_t errlen);
+int audit_parse_line(const char *line, size_t len, struct audit_seccomp *out, struct cp_err *err);
 void audit_seccomp_clear(struct audit_seccomp *a);
 
 /* What the filter did: "log", "errno", "kill", ... from code. */
@@ -46,6 +46,6 @@ const char *audit_action_name(const struct audit_seccomp *a);
  * exe and ip as evidence) and the executable. -EINVAL with err when the
  * architecture or syscall number is one libseccomp does not know.
  */
-int audit_rec_add(struct cp_rec *rec, const struct audit_seccomp *a, char *err, size_t errlen);
+int audit_rec_add(struct cp_rec *rec, const struct audit_seccomp *a, struct cp_err *err);
 
 #endif

@@ -141,7 +141,7 @@ size_t gen_policy_remove_allowed(struct gen_policy *p, const char *const *names,
  * list ("x86_64,aarch64", "all") into main-architecture tokens in table
  * order; -EINVAL with err naming the bad word.
  */
-int gen_arch_targets_parse(const char *list, uint32_t *out, size_t max, size_t *n, char *err, size_t errlen);
+int gen_arch_targets_parse(const char *list, uint32_t *out, size_t max, size_t *n, struct cp_err *err);
 /* The family of a main architecture, or NULL. */
 const struct gen_family *gen_arch_family(uint32_t arch);
 /* Does libseccomp know name on arch (directly or as a socketcall/ipc multiplexed call)? */

@@ -11,14 +11,13 @@
 int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, struct cp_err *err)
 {
 	cp_autorec *all = NULL;
-	char e[CP_ERR_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		cp_autorec *r = NULL;
-		int ret = rec_load(paths[i], &r, e, sizeof(e));
+		int ret = rec_load(paths[i], &r, err);
 
 		if (ret < 0)
-			return cp_fail(err, ret, "%s: %s", paths[i], e);
+			return cp_err_wrap(err, ret, "%s", paths[i]);
 		if (!all)
 			all = cp_steal_pointer(&r);
 		else
@@ -31,7 +30,6 @@ int gen_load_merged(char *const *paths, size_t n, struct cp_rec **out, struct cp
 int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, struct cp_err *err)
 {
 	cp_autofree char *text = NULL;
-	char e[CP_ERR_MAX];
 	size_t len;
 	int r = cp_read_file(path, GEN_MAX_INPUT, &text, &len);
 
@@ -43,6 +41,6 @@ int gen_load_any(const char *path, struct cp_rec **out, bool *is_profile, struct
 		r = gen_profile_to_rec(text, len, out, err);
 		return r < 0 ? cp_err_wrap(err, r, "%s", path) : r;
 	}
-	r = rec_parse(text, len, out, e, sizeof(e));
-	return r < 0 ? cp_fail(err, r, "%s: %s", path, e) : r;
+	r = rec_parse(text, len, out, err);
+	return r < 0 ? cp_err_wrap(err, r, "%s", path) : r;
 }

@@ -17,9 +17,8 @@
 bool gen_is_profile(const char *text, size_t len)
 {
 	cp_autojson *root = NULL;
-	char err[64];
 
-	if (json_parse_document(text, len, &root, err, sizeof(err)) < 0)
+	if (json_parse_document(text, len, &root, NULL) < 0)
 		return false;
 	return cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "defaultAction") &&
 	       !cJSON_GetObjectItemCaseSensitive(root, "schema");
@@ -29,10 +28,9 @@ int gen_profile_to_rec(const char *text, size_t len, struct cp_rec **out, struct
 {
 	cp_autoprofile *p = NULL;
 	const uint64_t no_caps = 0;
-	char e[CP_ERR_MAX];
-	int r = enf_profile_parse(text, len, &p, e, sizeof(e));
+	int r = enf_profile_parse(text, len, &p, err);
 
 	if (r < 0)
-		return cp_fail(err, r, "%s", e);
+		return r;
 	return enf_profile_to_rec(p, &no_caps, out);
 }

@@ -140,12 +140,11 @@ int gen_runtime_parse(const char *text, size_t len, const char *name, struct gen
 	cp_autojson *root = NULL;
 	cp_cleanup(runtime_freep) struct gen_runtime *rt = NULL;
 	const cJSON *j;
-	char jerr[CP_ERR_MAX];
 	int r;
 
-	r = json_parse_document(text, len, &root, jerr, sizeof(jerr));
+	r = json_parse_document(text, len, &root, err);
 	if (r < 0)
-		return cp_fail(err, r, "%s", jerr);
+		return r;
 	if (!cJSON_IsObject(root))
 		return cp_fail(err, -EINVAL, "top level: expected an object");
 	rt = cp_xcalloc(1, sizeof(*rt));

@@ -193,7 +193,6 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 	const char *caps[CP_MAX_CAP], **names = NULL;
 	size_t ncaps = gen_caps(rec, caps), nnames = recorded_names(rec, &names);
 	cJSON *dd = NULL;
-	char err[256];
 
 	cp_buf_puts(&b, "capprof summary of:");
 	for (size_t i = 0; i < rec->argc; i++)
@@ -233,8 +232,7 @@ char *gen_summary(const struct cp_rec *rec, const struct gen_opts *o)
 			      arch_count(&rec->arch[i]));
 	cp_buf_puts(&b, ")\n");
 
-	if (o->docker_default &&
-	    json_parse_document(o->docker_default, strlen(o->docker_default), &dd, err, sizeof(err)) == 0) {
+	if (o->docker_default && json_parse_document(o->docker_default, strlen(o->docker_default), &dd, NULL) == 0) {
 		const char **more = cp_xcalloc(nnames + 1, sizeof(char *));
 		const char **capgated = cp_xcalloc(nnames + 1, sizeof(char *));
 		const char **argrule = cp_xcalloc(nnames + 1, sizeof(char *));

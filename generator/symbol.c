@@ -7,6 +7,7 @@
  * than guessed.
  */
 #include "generator/gen.h"
+#include "common/elf.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -17,12 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static void elf_endp(Elf **e)
-{
-	if (*e)
-		elf_end(*e);
-}
 
 static bool in_segments(Elf *e, uint64_t ip)
 {
@@ -79,25 +74,14 @@ static bool lookup(Elf *e, Elf64_Word type, uint64_t ip, char *buf, size_t len)
 int gen_symbolize(const char *path, uint64_t ip, char *buf, size_t len)
 {
 	cp_autoclose int fd = -1;
-	cp_cleanup(elf_endp) Elf *e = NULL;
+	cp_autoelf *e = NULL;
+	int r;
 
 	if (!path || !*path || !ip)
 		return -ENOENT;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOTSUP;
-	/* The path comes from a recording: never block on a FIFO or open a device. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	{
-		struct stat st;
-
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-			return -ENOEXEC;
-	}
-	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF)
-		return -ENOEXEC;
+	r = cp_elf_open(path, &fd, &e);
+	if (r < 0)
+		return r;
 	if (!in_segments(e, ip))
 		return -ENOENT;
 	if (lookup(e, SHT_SYMTAB, ip, buf, len) || lookup(e, SHT_DYNSYM, ip, buf, len))

@@ -10,6 +10,7 @@
  * goes to a private host directory bound at /.capprof/out.
  */
 #include "sandbox/sandbox.h"
+#include "common/err.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -455,7 +456,8 @@ static long numeric_user(const struct dkr_opts *o)
 static int load_container_rec(const char *path, bool user_set, long uid, struct cp_rec **rec, char *err, size_t errlen)
 {
 	cp_autoclose int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	char proc[64], lerr[512];
+	char proc[64];
+	struct cp_err lerr = { 0 };
 	struct stat st;
 	int r;
 
@@ -476,9 +478,9 @@ static int load_container_rec(const char *path, bool user_set, long uid, struct 
 		return -EPERM;
 	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	r = rec_load(proc, rec, lerr, sizeof(lerr));
+	r = rec_load(proc, rec, &lerr);
 	if (r < 0)
-		cp_set_err(err, errlen, "the container's recording: %s", lerr);
+		cp_set_err(err, errlen, "the container's recording: %s", cp_err_str(&lerr));
 	return r;
 }
 

@@ -34,9 +34,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define GRACE_SECONDS 5
@@ -765,10 +763,7 @@ static void kill_all(struct tracer *t)
 
 static void fill_metadata(struct cp_rec *rec, const struct trace_opts *o)
 {
-	char cwd[PATH_MAX], when[32];
-	struct utsname u;
-	struct tm tm;
-	time_t now = time(NULL);
+	char cwd[PATH_MAX];
 	size_t n = 0;
 
 	while (o->argv[n])
@@ -777,15 +772,8 @@ static void fill_metadata(struct cp_rec *rec, const struct trace_opts *o)
 	rec->argv = cp_xcalloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		rec->argv[i] = cp_xstrdup(o->argv[i]);
-	rec->capprof_version = cp_xstrdup(CP_VERSION);
 	rec->cwd = cp_xstrdup(getcwd(cwd, sizeof(cwd)) ? cwd : "");
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	rec->start = cp_xstrdup(when);
-	if (uname(&u) == 0) {
-		rec->kernel = cp_xstrdup(u.release);
-		rec->machine = cp_xstrdup(u.machine);
-	}
+	rec_set_host(rec);
 	rec->uid = getuid();
 	rec->gid = getgid();
 	rec->caps_traced = o->caps;

@@ -39,7 +39,7 @@ struct gt;
  * the group grp[0..glen)); *same and why give the verdict.
  */
 typedef int (*gt_try_fn)(struct gt *g, const bool *drop, const size_t *grp, size_t glen, bool *same, char *why,
-			 size_t whylen, char *err, size_t errlen);
+			 size_t whylen, struct cp_err *err);
 
 struct gt {
 	const struct vfy *v;
@@ -79,13 +79,30 @@ static void group_what(const struct gt *g, const size_t *grp, size_t glen, char 
 	}
 }
 
-static int gt_run(struct gt *g, const size_t *order, size_t nprior, char *err, size_t errlen)
+/* Count a trial and announce it (what: the items left out). */
+static void gt_trial_event(struct gt *g, struct vfy_event *e, const char *what)
 {
+	*e = (struct vfy_event){ .kind = VFY_EV_TRIAL, .is_syscall = g->is_syscall, .what = what };
+	e->trial = ++g->trials;
+	e->ntrials = g->planned < g->trials ? g->trials : g->planned;
+	e->elapsed_ns = cp_now_ns() - g->t0;
+	emit_event(g->v, e);
+}
+
+/*
+ * Group testing over items 0..n-1, the nprior predicted unneeded first
+ * (see the top of this file); the trial count and time go to st.
+ */
+static int gt_run(struct gt *g, size_t nprior, struct vfy_stats *st, struct cp_err *err)
+{
+	size_t *order = cp_xcalloc(g->n + 1, sizeof(*order));
 	struct gt_group *stack = cp_xcalloc(2 * g->n + 2, sizeof(*stack));
 	size_t sp = 0, nsingle = g->n - nprior;
 	bool *drop = cp_xcalloc(g->n + 1, sizeof(bool));
 	int r = 0;
 
+	for (size_t i = 0; i < g->n; i++)
+		order[i] = i;
 	/* Push in reverse: the predicted group first, then the others in order. */
 	for (size_t i = g->n; i-- > nprior;)
 		stack[sp++] = (struct gt_group){ .start = i, .len = 1 };
@@ -107,19 +124,15 @@ static int gt_run(struct gt *g, const size_t *order, size_t nprior, char *err, s
 			cur.known_fail = all && (cur.len > 1 || !g->may_trade);
 		}
 		if (!cur.known_fail) {
-			struct vfy_event e = { .kind = VFY_EV_TRIAL, .is_syscall = g->is_syscall };
+			struct vfy_event e;
 
 			group_what(g, grp, cur.len, what, sizeof(what));
-			e.what = what;
-			e.trial = ++g->trials;
-			e.ntrials = g->planned < g->trials ? g->trials : g->planned;
-			e.elapsed_ns = cp_now_ns() - g->t0;
-			emit_event(g->v, &e);
+			gt_trial_event(g, &e, what);
 			for (size_t i = 0; i < g->n; i++)
 				drop[i] = g->dropped[i];
 			for (size_t i = 0; i < cur.len; i++)
 				drop[grp[i]] = true;
-			r = g->try(g, drop, grp, cur.len, &same, why, sizeof(why), err, errlen);
+			r = g->try(g, drop, grp, cur.len, &same, why, sizeof(why), err);
 			if (r < 0)
 				break;
 			e.kind = VFY_EV_VERDICT;
@@ -160,6 +173,11 @@ static int gt_run(struct gt *g, const size_t *order, size_t nprior, char *err, s
 	}
 	free(stack);
 	free(drop);
+	free(order);
+	if (st) {
+		st->trials = g->trials;
+		st->elapsed_ns = cp_now_ns() - g->t0;
+	}
 	return r;
 }
 
@@ -253,9 +271,9 @@ static void trades_of(const struct caps_ctx *c, const struct gt *g, const bool *
 }
 
 static int run_judge(const struct vfy *v, const struct vfy_trial *t, bool *same, char *why, size_t whylen,
-		     struct vfy_outcome *o, char *err, size_t errlen)
+		     struct vfy_outcome *o, struct cp_err *err)
 {
-	int r = v->ops->run(v->ops->ctx, t, o, err, errlen);
+	int r = v->ops->run(v->ops->ctx, t, o, err);
 
 	if (r < 0)
 		return r;
@@ -269,7 +287,7 @@ static int run_judge(const struct vfy *v, const struct vfy_trial *t, bool *same,
  * rounds as the other path may need more.
  */
 static int try_trade(struct gt *g, struct caps_ctx *c, size_t item, struct vfy_trial *t, struct vfy_outcome *o,
-		     bool *same, char *why, size_t whylen, char *err, size_t errlen)
+		     bool *same, char *why, size_t whylen, struct cp_err *err)
 {
 	struct vfy_cap_result *res = &c->res[c->capno[item]];
 	const char **names = cp_xcalloc(t->add.n + 64, sizeof(char *));
@@ -306,21 +324,15 @@ static int try_trade(struct gt *g, struct caps_ctx *c, size_t item, struct vfy_t
 			break;
 		t->add = add;
 		vfy_outcome_clear(o);
-		g->trials++;
 		{
-			struct vfy_event e = { .kind = VFY_EV_TRIAL,
-					       .what = g->names[item],
-					       .trial = g->trials,
-					       .ntrials = g->planned < g->trials ? g->trials : g->planned,
-					       .elapsed_ns = cp_now_ns() - g->t0 };
+			struct vfy_event e;
 			char what[200];
 
 			snprintf(what, sizeof(what), "%s, with %s%s allowed", g->names[item], mine[0],
 				 nmine > 1 ? " and more" : "");
-			e.what = what;
-			emit_event(g->v, &e);
+			gt_trial_event(g, &e, what);
 		}
-		r = run_judge(g->v, t, same, why, whylen, o, err, errlen);
+		r = run_judge(g->v, t, same, why, whylen, o, err);
 		if (r < 0)
 			break;
 	}
@@ -350,7 +362,7 @@ static int try_trade(struct gt *g, struct caps_ctx *c, size_t item, struct vfy_t
 }
 
 static int caps_try(struct gt *g, const bool *drop, const size_t *grp, size_t glen, bool *same, char *why,
-		    size_t whylen, char *err, size_t errlen)
+		    size_t whylen, struct cp_err *err)
 {
 	struct caps_ctx *c = g->ctx;
 	struct vfy_trial t = { .caps = c->caps, .capture = true };
@@ -363,9 +375,9 @@ static int caps_try(struct gt *g, const bool *drop, const size_t *grp, size_t gl
 			t.caps &= ~(1ull << c->capno[i]);
 	t.add.v = tv;
 	trades_of(c, g, drop, &t.add);
-	r = run_judge(g->v, &t, same, why, whylen, &o, err, errlen);
+	r = run_judge(g->v, &t, same, why, whylen, &o, err);
 	if (r == 0 && !*same && glen == 1 && g->v->ops->can_add && o.denials_seen && vfy_hard_denials(o.rec, &t, NULL))
-		r = try_trade(g, c, grp[0], &t, &o, same, why, whylen, err, errlen);
+		r = try_trade(g, c, grp[0], &t, &o, same, why, whylen, err);
 	vfy_outcome_clear(&o);
 	return r;
 }
@@ -382,11 +394,10 @@ void vfy_cap_results_clear(struct vfy_cap_result res[CP_MAX_CAP])
 }
 
 int vfy_minimize_caps(const struct vfy *v, uint64_t caps, struct vfy_cap_result res[CP_MAX_CAP], struct vfy_stats *st,
-		      char *err, size_t errlen)
+		      struct cp_err *err)
 {
 	int capno[CP_MAX_CAP];
 	const char *names[CP_MAX_CAP];
-	size_t order[CP_MAX_CAP];
 	bool dropped[CP_MAX_CAP] = { false }, decided[CP_MAX_CAP] = { false };
 	char why[CP_MAX_CAP][240];
 	struct caps_ctx cc = { .caps = caps, .capno = capno, .res = res };
@@ -410,17 +421,12 @@ int vfy_minimize_caps(const struct vfy *v, uint64_t caps, struct vfy_cap_result 
 				continue;
 			capno[n] = c;
 			names[n] = cp_cap_name(c) ? cp_cap_name(c) : "?";
-			order[n] = n;
 			n++;
 			np += pass == 0;
 		}
 	}
 	g.n = n;
-	r = gt_run(&g, order, np, err, errlen);
-	if (st) {
-		st->trials = g.trials;
-		st->elapsed_ns = cp_now_ns() - g.t0;
-	}
+	r = gt_run(&g, np, st, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
@@ -480,7 +486,7 @@ struct sys_ctx {
 };
 
 static int sys_try(struct gt *g, const bool *drop, const size_t *grp, size_t glen, bool *same, char *why, size_t whylen,
-		   char *err, size_t errlen)
+		   struct cp_err *err)
 {
 	struct sys_ctx *c = g->ctx;
 	struct vfy_trial t = { .caps = c->caps, .capture = true, .drop = { c->drop_v, 0 } };
@@ -492,17 +498,17 @@ static int sys_try(struct gt *g, const bool *drop, const size_t *grp, size_t gle
 	for (size_t i = 0; i < g->n; i++)
 		if (drop[i])
 			c->drop_v[t.drop.n++] = g->names[i];
-	r = run_judge(g->v, &t, same, why, whylen, &o, err, errlen);
+	r = run_judge(g->v, &t, same, why, whylen, &o, err);
 	vfy_outcome_clear(&o);
 	return r;
 }
 
 int vfy_minimize_syscalls(const struct vfy *v, uint64_t caps, const struct vfy_names *cand, struct vfy_sys_result *res,
-			  struct vfy_names *drop, struct vfy_stats *st, char *err, size_t errlen)
+			  struct vfy_names *drop, struct vfy_stats *st, struct cp_err *err)
 {
 	size_t n = 0, np = 0;
 	const char **names = cp_xcalloc(cand->n + 1, sizeof(char *));
-	size_t *order = cp_xcalloc(cand->n + 1, sizeof(size_t)), *candidx = cp_xcalloc(cand->n + 1, sizeof(size_t));
+	size_t *candidx = cp_xcalloc(cand->n + 1, sizeof(size_t));
 	bool *dropped = cp_xcalloc(cand->n + 1, sizeof(bool)), *decided = cp_xcalloc(cand->n + 1, sizeof(bool));
 	char(*why)[240] = cp_xcalloc(cand->n + 1, sizeof(*why));
 	struct sys_ctx sc = { .caps = caps, .drop_v = cp_xcalloc(cand->n + 1, sizeof(char *)) };
@@ -530,17 +536,12 @@ int vfy_minimize_syscalls(const struct vfy *v, uint64_t caps, const struct vfy_n
 				continue;
 			names[n] = cand->v[i];
 			candidx[n] = i;
-			order[n] = n;
 			n++;
 			np += pass == 0;
 		}
 	}
 	g.n = n;
-	r = gt_run(&g, order, np, err, errlen);
-	if (st) {
-		st->trials = g.trials;
-		st->elapsed_ns = cp_now_ns() - g.t0;
-	}
+	r = gt_run(&g, np, st, err);
 	for (size_t k = 0; k < n; k++) {
 		res[candidx[k]].same = dropped[k];
 		snprintf(res[candidx[k]].why, sizeof(res[0].why), "%s", why[k]);
@@ -551,7 +552,6 @@ int vfy_minimize_syscalls(const struct vfy *v, uint64_t caps, const struct vfy_n
 		if (res[i].same)
 			drop->v[drop->n++] = cand->v[i];
 	free(names);
-	free(order);
 	free(candidx);
 	free(dropped);
 	free(decided);

@@ -306,7 +306,7 @@ static void stream_ref(struct vfy_stream_ref *s, const char *name, const char *a
 }
 
 int vfy_baseline(const struct vfy *v, const struct vfy_trial *full, const struct vfy_outcome *first,
-		 struct vfy_ref *ref, char *err, size_t errlen)
+		 struct vfy_ref *ref, struct cp_err *err)
 {
 	struct vfy_trial t = *full;
 	struct vfy_outcome own = { 0 }, b = { 0 };
@@ -317,18 +317,17 @@ int vfy_baseline(const struct vfy *v, const struct vfy_trial *full, const struct
 	memset(ref, 0, sizeof(*ref));
 	t.capture = true;
 	if (!first)
-		r = v->ops->run(v->ops->ctx, &t, &own, err, errlen);
+		r = v->ops->run(v->ops->ctx, &t, &own, err);
 	if (r == 0)
-		r = v->ops->run(v->ops->ctx, &t, &b, err, errlen);
+		r = v->ops->run(v->ops->ctx, &t, &b, err);
 	a = *pa;
 	if (r < 0)
 		goto out;
 	if (a.exit_code != b.exit_code) {
-		cp_set_err(err, errlen,
-			   "two runs with everything granted end differently (exit %d and %d): the outcome cannot tell "
-			   "what the workload needs",
-			   a.exit_code, b.exit_code);
-		r = -EAGAIN;
+		r = cp_fail(err, -EAGAIN,
+			    "two runs with everything granted end differently (exit %d and %d): the outcome cannot "
+			    "tell what the workload needs",
+			    a.exit_code, b.exit_code);
 		goto out;
 	}
 	ref->exit_code = a.exit_code;

@@ -46,7 +46,7 @@ static int mkfd(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen)
+int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, struct cp_err *err)
 {
 	struct vfy_docker *d = ctx;
 	struct cp_rec view = *d->rec;
@@ -54,6 +54,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	struct dkr_opts dk = { .image = d->image, .argv = d->argv };
 	cp_autofree char **dargs = cp_xcalloc(d->ndocker_args + 3, sizeof(char *));
 	cp_autofree char *name = cp_xasprintf("capprof-trial-%d-%u", (int)getpid(), ++d->ntrials);
+	char msg[CP_ERR_MAX] = "";
 	bool timed_out = false;
 	uint64_t t0, took;
 	cp_autofree char *text = NULL, *path = NULL, *flags = NULL;
@@ -66,8 +67,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	int r, code = 125;
 
 	if (t->add.n) {
-		cp_set_err(err, errlen, "a container shows no denials: no syscall trade can be tried there");
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "a container shows no denials: no syscall trade can be tried there");
 	}
 	/* The recording as emit sees it, with exactly the trial's capabilities. */
 	for (int c = 0; c < CP_MAX_CAP; c++) {
@@ -78,7 +78,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 		d->dir = cp_xasprintf("%s/capprof-minimize.XXXXXX", base && *base ? base : "/var/tmp");
 		if (!mkdtemp(d->dir)) {
 			r = -errno;
-			cp_set_err(err, errlen, "cannot make %s: %s", d->dir, strerror(-r));
+			cp_fail(err, r, "cannot make %s: %s", d->dir, strerror(-r));
 			free(d->dir);
 			d->dir = NULL;
 			return r;
@@ -90,21 +90,18 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	path = cp_xasprintf("%s/seccomp.json", d->dir);
 	r = cp_write_atomic(path, text, strlen(text), 0600);
 	if (r < 0) {
-		cp_set_err(err, errlen, "%s: %s", path, strerror(-r));
-		return r;
+		return cp_fail(err, r, "%s: %s", path, strerror(-r));
 	}
 	go.profile_path = path;
 	r = gen_emit(&view, &go, &flags, &gerr);
 	if (r < 0) {
-		cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
-		return r;
+		return cp_fail(err, r, "%s", cp_err_str(&gerr));
 	}
 	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	cout = mkfd("capprof-stdout");
 	cerr = mkfd("capprof-stderr");
 	if (in < 0 || cout < 0 || cerr < 0) {
-		cp_set_err(err, errlen, "cannot make the capture files: %s", strerror(errno));
-		return -EIO;
+		return cp_fail(err, -EIO, "cannot make the capture files: %s", strerror(errno));
 	}
 	/* A name, so that a trial that hangs can be stopped (killing the client leaves the container). */
 	dargs[0] = "--name";
@@ -123,7 +120,9 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	dk.timed_out = &timed_out;
 	o->rec = rec_new();
 	t0 = cp_now_ns();
-	r = dkr_verify_run(&dk, flags, NULL, &code, err, errlen);
+	r = dkr_verify_run(&dk, flags, NULL, &code, msg, sizeof(msg));
+	if (r < 0)
+		cp_fail(err, r, "%s", msg);
 	took = cp_now_ns() - t0;
 	if (timed_out) {
 		char *kill_argv[] = { "docker", "kill", name, NULL };
@@ -170,8 +169,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 
 		snprintf(line, sizeof(line), "%.*s", (int)(n > 250 ? 250 : n), p);
 		cp_scrub_controls(line);
-		cp_set_err(err, errlen, "docker run failed: %s", line);
-		return -EIO;
+		return cp_fail(err, -EIO, "docker run failed: %s", line);
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/names.h"
 #include "common/util.h"
 #include "enforce/caps.h"
@@ -65,23 +66,20 @@ static void ctx_releasep(scmp_filter_ctx *c)
 }
 
 /* The profile's text with one more allow rule for names (a trade). */
-static int profile_with(const char *text, size_t len, const struct vfy_names *names, char **out, char *err,
-			size_t errlen)
+static int profile_with(const char *text, size_t len, const struct vfy_names *names, char **out, struct cp_err *err)
 {
 	cJSON *root = cJSON_ParseWithLength(text, len), *sys, *rule, *arr;
 
 	if (!root || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
-		cp_set_err(err, errlen, "profile: not a JSON object");
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "profile: not a JSON object");
 	}
 	sys = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
 	if (!sys)
 		sys = cJSON_AddArrayToObject(root, "syscalls");
 	if (!cJSON_IsArray(sys)) {
 		cJSON_Delete(root);
-		cp_set_err(err, errlen, "profile: syscalls: expected an array");
-		return -EINVAL;
+		return cp_fail(err, -EINVAL, "profile: syscalls: expected an array");
 	}
 	rule = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(rule, "names");
@@ -104,7 +102,7 @@ static int memfd(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out, char *err, size_t errlen)
+int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out, struct cp_err *err)
 {
 	const struct vfy_traced *v = ctx;
 	struct enf_compile_opts co = { .caps = t->caps, .trace_denials = true };
@@ -128,12 +126,13 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 	size_t len = v->len;
 	struct trace_result res = { 0 };
 	struct sbx *sb = NULL;
-	char perr[1024], msg[256];
+	struct cp_err perr = { 0 };
+	char msg[256], sbmsg[CP_ERR_MAX] = "";
 	int p[2], r;
 	ssize_t n;
 
 	if (t->add.n) {
-		r = profile_with(v->text, v->len, &t->add, &added, err, errlen);
+		r = profile_with(v->text, v->len, &t->add, &added, err);
 		if (r < 0)
 			return r;
 		text = added;
@@ -144,24 +143,21 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 		cout = memfd("capprof-stdout");
 		cerr = memfd("capprof-stderr");
 		if (in < 0 || cout < 0 || cerr < 0) {
-			cp_set_err(err, errlen, "cannot make the capture files: %s", strerror(errno));
-			return -errno;
+			return cp_fail(err, -errno, "cannot make the capture files: %s", strerror(errno));
 		}
 		ca.in = in;
 		ca.out = cout;
 		ca.err = cerr;
 	}
-	r = enf_profile_parse(text, len, &prof, perr, sizeof(perr));
+	r = enf_profile_parse(text, len, &prof, &perr);
 	if (r < 0) {
-		cp_set_err(err, errlen, "profile: %s", perr);
-		return r;
+		return cp_fail(err, r, "profile: %s", cp_err_str(&perr));
 	}
 	for (size_t i = 0; i < t->drop.n; i++)
 		enf_profile_remove_name(prof, t->drop.v[i]);
-	r = enf_profile_compile(prof, &co, &filter, perr, sizeof(perr));
+	r = enf_profile_compile(prof, &co, &filter, &perr);
 	if (r < 0) {
-		cp_set_err(err, errlen, "profile: %s", perr);
-		return r;
+		return cp_fail(err, r, "profile: %s", cp_err_str(&perr));
 	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
@@ -174,31 +170,25 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 	fflush(stdout);
 	/* --sandbox: every run starts from a fresh overlay of the host. */
 	if (v->sandbox) {
-		r = sbx_begin(NULL, &sb, perr, sizeof(perr));
-		if (r < 0) {
-			cp_set_err(err, errlen, "%s", perr);
-			return r;
-		}
+		r = sbx_begin(NULL, &sb, sbmsg, sizeof(sbmsg));
+		if (r < 0)
+			return cp_fail(err, r, "%s", sbmsg);
 		ca.sandbox = sb;
 	}
 	r = trace_run(&o, out->rec, &res);
 	if (sb) {
-		int sr = sbx_end(sb, perr, sizeof(perr));
+		int sr = sbx_end(sb, sbmsg, sizeof(sbmsg));
 
-		if (sr < 0) {
-			cp_set_err(err, errlen, "%s", perr);
-			return sr;
-		}
+		if (sr < 0)
+			return cp_fail(err, sr, "%s", sbmsg);
 	}
 	if (r < 0) {
-		cp_set_err(err, errlen, "tracing failed: %s", strerror(-r));
-		return r;
+		return cp_fail(err, r, "tracing failed: %s", strerror(-r));
 	}
 	n = read(rfd, msg, sizeof(msg) - 1);
 	if (n > 0) {
 		msg[n] = '\0';
-		cp_set_err(err, errlen, "%s", msg);
-		return -EPERM;
+		return cp_fail(err, -EPERM, "%s", msg);
 	}
 	out->exit_code = res.exit_code;
 	out->denials_seen = true;
@@ -208,8 +198,8 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 		int r2 = vfy_read_capture(cerr, &out->err, &out->nerr);
 
 		if ((r1 < 0 && r1 != -EFBIG) || (r2 < 0 && r2 != -EFBIG)) {
-			cp_set_err(err, errlen, "cannot read the captured output: %s", strerror(-(r1 < 0 ? r1 : r2)));
-			return r1 < 0 ? r1 : r2;
+			return cp_fail(err, r1 < 0 ? r1 : r2, "cannot read the captured output: %s",
+				       strerror(-(r1 < 0 ? r1 : r2)));
 		}
 		out->captured = true;
 		/* As record hashes stdout, so that the run compares with the recording too. */

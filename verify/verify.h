@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/err.h"
 #include "common/recording.h"
 
 /* A list of syscall names (borrowed strings). */
@@ -76,7 +77,7 @@ struct vfy_event {
 
 struct vfy_ops {
 	/* Run the workload once as t says; fill o. 0 or -errno with err. */
-	int (*run)(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen);
+	int (*run)(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, struct cp_err *err);
 	/* Progress and verdicts; may be NULL. */
 	void (*event)(void *ctx, const struct vfy_event *e);
 	void *ctx;
@@ -143,7 +144,7 @@ void vfy_outcome_reason(const struct vfy *v, const struct vfy_outcome *o, const 
  * what could not be compared.
  */
 int vfy_baseline(const struct vfy *v, const struct vfy_trial *full, const struct vfy_outcome *first,
-		 struct vfy_ref *ref, char *err, size_t errlen);
+		 struct vfy_ref *ref, struct cp_err *err);
 
 /* Per capability after vfy_minimize_caps. */
 struct vfy_cap_result {
@@ -174,7 +175,7 @@ struct vfy_stats {
  * -errno with err.
  */
 int vfy_minimize_caps(const struct vfy *v, uint64_t caps, struct vfy_cap_result res[CP_MAX_CAP], struct vfy_stats *st,
-		      char *err, size_t errlen);
+		      struct cp_err *err);
 
 /* Capabilities whose failure programs commonly handle (ordering of trials only). */
 bool vfy_cap_often_tolerated(int cap);
@@ -203,7 +204,7 @@ struct vfy_sys_result {
 };
 
 int vfy_minimize_syscalls(const struct vfy *v, uint64_t caps, const struct vfy_names *cand, struct vfy_sys_result *res,
-			  struct vfy_names *drop, struct vfy_stats *st, char *err, size_t errlen);
+			  struct vfy_names *drop, struct vfy_stats *st, struct cp_err *err);
 
 bool vfy_names_has(const struct vfy_names *n, const char *name);
 
@@ -230,7 +231,7 @@ struct vfy_traced {
  * t->caps. With t->capture, stdin is /dev/null and stdout and stderr go to
  * memory files (regular files, as a redirect to a file would give).
  */
-int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen);
+int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, struct cp_err *err);
 
 /* vfy_ops.ctx of vfy_docker_run. */
 struct vfy_docker {
@@ -254,7 +255,7 @@ struct vfy_docker {
  * 120 s) is stopped (docker kill) and ends with exit 124 and a line on
  * stderr saying so: a workload without a syscall may hang instead of fail.
  */
-int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen);
+int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, struct cp_err *err);
 /* Remove the trial profiles' directory. */
 void vfy_docker_cleanup(struct vfy_docker *d);
 

@@ -84,7 +84,7 @@ for n in 100000 1000000 10000000; do
 	"$CAPPROF" record -q --no-caps --stats -o "$T/r.json" -- "$W/storm" procs 8 "$per" 2>&1 >/dev/null | sed "s/^capprof: stats:/  $n syscalls over 8 processes:/"
 done
 
-# Profile compilation (enforce/profile.c): run --profile P -- true with
+# Profile compilation (enforce/profile_compile.c): run --profile P -- true with
 # Docker's default profile (33 rules) repeated up to 10,000 rules, as merged
 # CI profiles repeat names. Should grow no worse than linearly.
 echo

@@ -4,6 +4,7 @@
  * at newlines into names, as repeated options would give them. A name that
  * cp_cap_parse accepts must set exactly its bit.
  */
+#include "common/err.h"
 #include "tests/fuzz/fuzz.h"
 
 #include "common/names.h"
@@ -15,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *names[64];
 	size_t n = 0;
 	uint64_t mask = 0, want = 0;
-	char err[256] = "";
+	struct cp_err err = { 0 };
 	bool all_known = true;
 	int r;
 
@@ -33,11 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			want |= 1ull << c;
 	}
-	r = enf_caps_parse(names, n, &mask, err, sizeof(err));
+	r = enf_caps_parse(names, n, &mask, &err);
 	if (r == 0 && all_known)
 		FUZZ_ASSERT(mask == want);
 	if (r < 0)
-		FUZZ_ASSERT(err[0] != '\0');
+		FUZZ_ASSERT(err.msg[0] != '\0');
 	free(s);
 	return 0;
 }

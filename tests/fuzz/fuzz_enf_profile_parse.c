@@ -7,6 +7,7 @@
  * architectures and argument masks, and its view as a recording, which must
  * serialise to a recording that parses again.
  */
+#include "common/err.h"
 #include "tests/fuzz/fuzz.h"
 
 #include "common/recording.h"
@@ -15,29 +16,29 @@
 static void compile(const struct enf_profile *p, const struct enf_compile_opts *o)
 {
 	scmp_filter_ctx ctx = NULL;
-	char err[256] = "";
+	struct cp_err err = { 0 };
 
-	if (enf_profile_compile(p, o, &ctx, err, sizeof(err)) == 0)
+	if (enf_profile_compile(p, o, &ctx, &err) == 0)
 		seccomp_release(ctx);
 	else
-		FUZZ_ASSERT(err[0] != '\0' && strchr(err, '\n') == NULL);
+		FUZZ_ASSERT(err.msg[0] != '\0' && strchr(err.msg, '\n') == NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct enf_profile *p = NULL;
 	struct cp_rec *rec = NULL, *back = NULL;
-	char err[256];
+	struct cp_err err = { 0 };
 	uint32_t arches[16];
 	char *text;
 	int r;
 
 	if (size > ENF_MAX_PROFILE)
 		return 0;
-	r = enf_profile_parse((const char *)data, size, &p, err, sizeof(err));
+	r = enf_profile_parse((const char *)data, size, &p, &err);
 	if (r < 0) {
 		FUZZ_ASSERT(p == NULL);
-		FUZZ_ASSERT(err[0] != '\0' && strchr(err, '\n') == NULL);
+		FUZZ_ASSERT(err.msg[0] != '\0' && strchr(err.msg, '\n') == NULL);
 		return 0;
 	}
 	FUZZ_ASSERT(p != NULL);
@@ -58,9 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		text = rec_to_json(rec);
 		back = NULL;
-		r = rec_parse(text, strlen(text), &back, err, sizeof(err));
+		r = rec_parse(text, strlen(text), &back, &err);
 		if (r < 0)
-			fprintf(stderr, "profile as recording does not parse: %s\n", err);
+			fprintf(stderr, "profile as recording does not parse: %s\n", err.msg);
 		FUZZ_ASSERT(r == 0);
 		rec_free(back);
 		free(text);

@@ -3,6 +3,7 @@
  * enf_user_parse: --user of run and verify ("name", "uid", "name:group",
  * "uid:gid"), looked up in this machine's passwd and group databases.
  */
+#include "common/err.h"
 #include "tests/fuzz/fuzz.h"
 
 #include "enforce/caps.h"
@@ -11,12 +12,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_cstr(data, size);
 	struct enf_user u;
-	char err[512] = "";
-	int r = enf_user_parse(s, &u, err, sizeof(err));
+	struct cp_err err = { 0 };
+	int r = enf_user_parse(s, &u, &err);
 
 	if (r < 0) {
 		FUZZ_ASSERT(r == -EINVAL);
-		FUZZ_ASSERT(err[0] != '\0');
+		FUZZ_ASSERT(err.msg[0] != '\0');
 	} else {
 		FUZZ_ASSERT(u.set);
 		FUZZ_ASSERT(u.ngroups == 0 || u.groups != NULL);

@@ -7,6 +7,7 @@
  * with a hostile file. A Docker profile emitted must be one that the
  * profile reader accepts again.
  */
+#include "common/err.h"
 #include "tests/fuzz/fuzz.h"
 
 #include "common/names.h"
@@ -34,17 +35,17 @@ static void emit(const struct cp_rec *rec, enum gen_format f, bool no_args, bool
 		.no_args = no_args,
 		.profile_path = "seccomp.json",
 	};
-	char err[256] = "";
+	struct cp_err err = { 0 };
 	char *text = NULL;
 
 	FUZZ_ASSERT(gen_emit(rec, &o, &text, NULL) == 0);
 	FUZZ_ASSERT(text != NULL);
 	if (f == GEN_DOCKER) {
 		struct enf_profile *p = NULL;
-		int r = enf_profile_parse(text, strlen(text), &p, err, sizeof(err));
+		int r = enf_profile_parse(text, strlen(text), &p, &err);
 
 		if (r < 0)
-			fprintf(stderr, "emitted profile does not parse: %s\n%s\n", err, text);
+			fprintf(stderr, "emitted profile does not parse: %s\n%s\n", err.msg, text);
 		FUZZ_ASSERT(r == 0);
 		enf_profile_free(p);
 	}
@@ -55,11 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cp_rec *rec = NULL;
 	struct cp_err gerr = { 0 };
-	char err[256];
+	struct cp_err err = { 0 };
 	char *text = NULL;
 	bool more = true;
 
-	if (size > CP_MAX_RECORDING || rec_parse((const char *)data, size, &rec, err, sizeof(err)) < 0)
+	if (size > CP_MAX_RECORDING || rec_parse((const char *)data, size, &rec, &err) < 0)
 		return 0;
 	for (int f = GEN_DOCKER; f <= GEN_SUMMARY; f++) {
 		emit(rec, (enum gen_format)f, false, true);

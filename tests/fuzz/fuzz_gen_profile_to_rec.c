@@ -4,6 +4,7 @@
  * a recording by gen_is_profile). The recording it gives must serialise and
  * parse again, and diff against itself must find nothing more.
  */
+#include "common/err.h"
 #include "tests/fuzz/fuzz.h"
 
 #include "common/recording.h"
@@ -13,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cp_rec *rec = NULL, *back = NULL;
 	struct cp_err gerr = { 0 };
-	char err[256];
+	struct cp_err err = { 0 };
 	char *text;
 	bool more = true;
 	int r;
@@ -26,9 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	text = rec_to_json(rec);
-	r = rec_parse(text, strlen(text), &back, err, sizeof(err));
+	r = rec_parse(text, strlen(text), &back, &err);
 	if (r < 0)
-		fprintf(stderr, "profile as recording does not parse: %s\n", err);
+		fprintf(stderr, "profile as recording does not parse: %s\n", err.msg);
 	FUZZ_ASSERT(r == 0);
 	free(text);
 	{

@@ -5,6 +5,7 @@
  * its JSON parses again and serialises to the same text, and merging it into
  * an empty recording and into itself must not break it.
  */
+#include "common/err.h"
 #include "tests/fuzz/fuzz.h"
 
 #include "common/recording.h"
@@ -14,25 +15,25 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cp_rec *rec = NULL, *back = NULL, *sum;
-	char err[256];
+	struct cp_err err = { 0 };
 	char *text, *again, *merged;
 	int r;
 
 	if (size > CP_MAX_RECORDING)
 		return 0;
-	r = rec_parse((const char *)data, size, &rec, err, sizeof(err));
+	r = rec_parse((const char *)data, size, &rec, &err);
 	if (r < 0) {
 		/* A rejected input names its reason in one line. */
 		FUZZ_ASSERT(rec == NULL);
-		FUZZ_ASSERT(err[0] != '\0' && strchr(err, '\n') == NULL);
+		FUZZ_ASSERT(err.msg[0] != '\0' && strchr(err.msg, '\n') == NULL);
 		return 0;
 	}
 	FUZZ_ASSERT(r == 0 && rec != NULL);
 
 	text = rec_to_json(rec);
-	r = rec_parse(text, strlen(text), &back, err, sizeof(err));
+	r = rec_parse(text, strlen(text), &back, &err);
 	if (r < 0)
-		fprintf(stderr, "re-parse failed: %s\n%s\n", err, text);
+		fprintf(stderr, "re-parse failed: %s\n%s\n", err.msg, text);
 	FUZZ_ASSERT(r == 0);
 	again = rec_to_json(back);
 	FUZZ_ASSERT(strcmp(text, again) == 0);

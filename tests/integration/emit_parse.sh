@@ -3,7 +3,7 @@
 # YAML with PyYAML (python3-yaml), systemd options line by line; and the
 # values survive the trip (capabilities, names, the profile path). The Docker
 # JSON (and the OCI linux.seccomp section) also go through the loader
-# `capprof run` uses (enforce/profile.c, which diff reads profiles with):
+# `capprof run` uses (enforce/profile_parse.c, which diff reads profiles with):
 # they load, and allow exactly what the recording needs.
 . "$TESTS_DIR/lib.sh"
 python3 -c 'import yaml' 2>/dev/null || skip "needs python3-yaml"

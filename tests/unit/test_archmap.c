@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -37,10 +38,10 @@ static struct cp_rec *load(const char *file)
 {
 	cp_autofree char *path = golden(file);
 	struct cp_rec *rec = NULL;
-	char err[512];
+	struct cp_err err = { 0 };
 
-	if (rec_load(path, &rec, err, sizeof(err)) < 0)
-		fail_msg("%s: %s", path, err);
+	if (rec_load(path, &rec, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
 	return rec;
 }
 
@@ -138,20 +139,20 @@ static void parse_targets(void **state)
 {
 	uint32_t t[GEN_MAX_FAMILY];
 	size_t n;
-	char err[256];
+	struct cp_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(gen_arch_targets_parse("arm64,x86_64,amd64", t, GEN_MAX_FAMILY, &n, err, sizeof(err)), 0);
+	assert_int_equal(gen_arch_targets_parse("arm64,x86_64,amd64", t, GEN_MAX_FAMILY, &n, &err), 0);
 	assert_int_equal(n, 2);
 	/* Docker's order, whatever the user's */
 	assert_int_equal(t[0], SCMP_ARCH_X86_64);
 	assert_int_equal(t[1], SCMP_ARCH_AARCH64);
-	assert_int_equal(gen_arch_targets_parse("all", t, GEN_MAX_FAMILY, &n, err, sizeof(err)), 0);
+	assert_int_equal(gen_arch_targets_parse("all", t, GEN_MAX_FAMILY, &n, &err), 0);
 	assert_true(n >= 8);
-	assert_int_equal(gen_arch_targets_parse("x86_64,arm", t, GEN_MAX_FAMILY, &n, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "\"arm\""));
-	assert_int_equal(gen_arch_targets_parse("sparc", t, GEN_MAX_FAMILY, &n, err, sizeof(err)), -EINVAL);
-	assert_int_equal(gen_arch_targets_parse(",", t, GEN_MAX_FAMILY, &n, err, sizeof(err)), -EINVAL);
+	assert_int_equal(gen_arch_targets_parse("x86_64,arm", t, GEN_MAX_FAMILY, &n, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "\"arm\""));
+	assert_int_equal(gen_arch_targets_parse("sparc", t, GEN_MAX_FAMILY, &n, &err), -EINVAL);
+	assert_int_equal(gen_arch_targets_parse(",", t, GEN_MAX_FAMILY, &n, &err), -EINVAL);
 }
 
 /* A rule applies on a machine unless includes.arches names other machines (Docker's reading). */
@@ -177,10 +178,10 @@ static void every_name_resolves(void **state)
 {
 	uint32_t t[GEN_MAX_FAMILY];
 	size_t nt, checked = 0;
-	char err[256];
+	struct cp_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(gen_arch_targets_parse("all", t, GEN_MAX_FAMILY, &nt, err, sizeof(err)), 0);
+	assert_int_equal(gen_arch_targets_parse("all", t, GEN_MAX_FAMILY, &nt, &err), 0);
 	for (size_t i = 0; i < CP_ARRAY_SIZE(recordings); i++) {
 		struct cp_rec *rec = load(recordings[i]);
 		cp_autofree char *notes = NULL;

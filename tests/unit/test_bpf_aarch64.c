@@ -2,9 +2,10 @@
 /*
  * The arm64 profile proven without arm64 hardware: emit --arch
  * x86_64,aarch64 from real x86_64 recordings, compile the profile with
- * libseccomp as Docker would on an arm64 machine (enforce/profile.c),
- * export the classic BPF and run it here, in a small interpreter, against
- * struct seccomp_data with AUDIT_ARCH_AARCH64 and arm64 syscall numbers.
+ * libseccomp as Docker would on an arm64 machine (enforce/profile_compile.c),
+ * export the classic BPF and run it with the tracer's interpreter (filt_run,
+ * tracer/filters.c) against struct seccomp_data with AUDIT_ARCH_AARCH64 and
+ * arm64 syscall numbers.
  * Every call an arm64 build of the workload makes (the recording mapped by
  * generator/archmap.c) must be allowed, with its recorded arguments; every
  * other arm64 call must get the profile's errno; x86_64 numbers must not
@@ -31,14 +32,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
 #include "enforce/profile.h"
 #include "generator/gen.h"
+#include "tracer/filters.h"
 
-/* ---- a classic BPF interpreter (the subset seccomp accepts, all of it) ---- */
-
+/* A compiled filter: run with the tracer's interpreter (tracer/filters.h). */
 struct bpf_prog {
 	struct sock_filter *insn;
 	size_t n;
@@ -47,137 +49,11 @@ struct bpf_prog {
 /* Run prog on d; 0 and the filter's return value, or -EINVAL for a program the kernel would refuse. */
 static int bpf_run(const struct bpf_prog *prog, const struct seccomp_data *d, uint32_t *ret)
 {
-	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
-	const unsigned char *data = (const unsigned char *)d;
-
-	for (size_t pc = 0; pc < prog->n; pc++) {
-		const struct sock_filter *f = &prog->insn[pc];
-		uint32_t src = BPF_SRC(f->code) == BPF_X ? x : f->k;
-		bool jump;
-
-		switch (BPF_CLASS(f->code)) {
-		case BPF_LD:
-		case BPF_LDX: {
-			uint32_t v;
-
-			switch (BPF_MODE(f->code)) {
-			case BPF_ABS:
-				/* seccomp: only aligned 32-bit loads inside seccomp_data */
-				if (BPF_SIZE(f->code) != BPF_W || f->k % 4 || f->k + 4 > sizeof(*d))
-					return -EINVAL;
-				memcpy(&v, data + f->k, 4);
-				break;
-			case BPF_IMM:
-				v = f->k;
-				break;
-			case BPF_MEM:
-				if (f->k >= BPF_MEMWORDS)
-					return -EINVAL;
-				v = mem[f->k];
-				break;
-			case BPF_LEN:
-				v = sizeof(*d);
-				break;
-			default:
-				return -EINVAL;
-			}
-			if (BPF_CLASS(f->code) == BPF_LD)
-				a = v;
-			else
-				x = v;
-			break;
-		}
-		case BPF_ST:
-		case BPF_STX:
-			if (f->k >= BPF_MEMWORDS)
-				return -EINVAL;
-			mem[f->k] = BPF_CLASS(f->code) == BPF_ST ? a : x;
-			break;
-		case BPF_ALU:
-			switch (BPF_OP(f->code)) {
-			case BPF_ADD:
-				a += src;
-				break;
-			case BPF_SUB:
-				a -= src;
-				break;
-			case BPF_MUL:
-				a *= src;
-				break;
-			case BPF_DIV:
-				if (!src)
-					return -EINVAL;
-				a /= src;
-				break;
-			case BPF_MOD:
-				if (!src)
-					return -EINVAL;
-				a %= src;
-				break;
-			case BPF_AND:
-				a &= src;
-				break;
-			case BPF_OR:
-				a |= src;
-				break;
-			case BPF_XOR:
-				a ^= src;
-				break;
-			case BPF_LSH:
-				a = src < 32 ? a << src : 0;
-				break;
-			case BPF_RSH:
-				a = src < 32 ? a >> src : 0;
-				break;
-			case BPF_NEG:
-				a = -a;
-				break;
-			default:
-				return -EINVAL;
-			}
-			break;
-		case BPF_JMP:
-			if (BPF_OP(f->code) == BPF_JA) {
-				pc += f->k;
-				break;
-			}
-			switch (BPF_OP(f->code)) {
-			case BPF_JEQ:
-				jump = a == src;
-				break;
-			case BPF_JGT:
-				jump = a > src;
-				break;
-			case BPF_JGE:
-				jump = a >= src;
-				break;
-			case BPF_JSET:
-				jump = (a & src) != 0;
-				break;
-			default:
-				return -EINVAL;
-			}
-			pc += jump ? f->jt : f->jf;
-			break;
-		case BPF_RET:
-			*ret = BPF_RVAL(f->code) == BPF_A ? a : f->k;
-			return 0;
-		case BPF_MISC:
-			if (BPF_MISCOP(f->code) == BPF_TAX)
-				x = a;
-			else
-				a = x;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	/* falling off the end: the kernel's checker refuses such a program */
-	return -EINVAL;
+	return filt_run(prog->insn, prog->n, d, ret);
 }
 
 /* Compile a Docker profile as Docker would on an arm64 machine and export its BPF. */
-static int compile_arm64(const char *text, struct bpf_prog *prog, char *err, size_t errlen)
+static int compile_arm64(const char *text, struct bpf_prog *prog, struct cp_err *err)
 {
 	struct enf_profile *p = NULL;
 	struct enf_compile_opts co = { .machine = SCMP_ARCH_AARCH64, .kernel_major = 6, .kernel_minor = 1 };
@@ -185,10 +61,10 @@ static int compile_arm64(const char *text, struct bpf_prog *prog, char *err, siz
 	int fd, r;
 	off_t len;
 
-	r = enf_profile_parse(text, strlen(text), &p, err, errlen);
+	r = enf_profile_parse(text, strlen(text), &p, err);
 	if (r < 0)
 		return r;
-	r = enf_profile_compile(p, &co, &ctx, err, errlen);
+	r = enf_profile_compile(p, &co, &ctx, err);
 	enf_profile_free(p);
 	if (r < 0)
 		return r;
@@ -200,8 +76,7 @@ static int compile_arm64(const char *text, struct bpf_prog *prog, char *err, siz
 	len = r < 0 ? -1 : lseek(fd, 0, SEEK_END);
 	if (len <= 0 || len % sizeof(struct sock_filter)) {
 		close(fd);
-		snprintf(err, errlen, "seccomp_export_bpf: %s", r < 0 ? strerror(-r) : "bad length");
-		return r < 0 ? r : -EINVAL;
+		return cp_fail(err, r < 0 ? r : -EINVAL, "seccomp_export_bpf: %s", r < 0 ? strerror(-r) : "bad length");
 	}
 	prog->n = (size_t)len / sizeof(struct sock_filter);
 	prog->insn = cp_xcalloc(prog->n, sizeof(*prog->insn));
@@ -223,7 +98,7 @@ static uint32_t verdict(const struct bpf_prog *prog, uint32_t audit_arch, int nr
 #define RET_EPERM (SECCOMP_RET_ERRNO | 1u)
 #define RET_ENOSYS (SECCOMP_RET_ERRNO | 38u)
 
-/* ---- the interpreter itself, on filters with known answers ---- */
+/* ---- the interpreter, on filters with known answers ---- */
 
 static void interpreter_basics(void **state)
 {
@@ -299,11 +174,11 @@ static void check_recording(const char *file, bool with_runtime)
 	struct bpf_prog prog = { 0 };
 	const struct cp_arch *a;
 	size_t needed = 0, denied = 0, exhaustive = 0;
-	char err[512];
+	struct cp_err err = { 0 };
 	cJSON *root;
 
-	if (rec_load(path, &rec, err, sizeof(err)) < 0)
-		fail_msg("%s: %s", path, err);
+	if (rec_load(path, &rec, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
 	if (with_runtime) {
 		cp_autofree char *rtfile = golden("data/runtime-runc.json");
 		cp_autofree char *rttext = NULL;
@@ -314,8 +189,8 @@ static void check_recording(const char *file, bool with_runtime)
 		o.runtime = rt;
 	}
 	assert_int_equal(gen_emit(rec, &o, &text, NULL), 0);
-	if (compile_arm64(text, &prog, err, sizeof(err)) < 0)
-		fail_msg("%s: compiling for arm64: %s", file, err);
+	if (compile_arm64(text, &prog, &err) < 0)
+		fail_msg("%s: compiling for arm64: %s", file, err.msg);
 	root = cJSON_Parse(text);
 	assert_non_null(root);
 
@@ -413,15 +288,15 @@ static int check_names(int argc, char **argv)
 {
 	cp_autofree char *text = NULL;
 	struct bpf_prog prog = { 0 };
-	char err[512];
+	struct cp_err err = { 0 };
 	int bad = 0;
 
 	if (argc < 3 || cp_read_file(argv[2], 16u << 20, &text, NULL) < 0) {
 		fprintf(stderr, "usage: %s --check PROFILE NAME...\n", argv[0]);
 		return 2;
 	}
-	if (compile_arm64(text, &prog, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: compiling for arm64: %s\n", argv[2], err);
+	if (compile_arm64(text, &prog, &err) < 0) {
+		fprintf(stderr, "%s: compiling for arm64: %s\n", argv[2], err.msg);
 		return 2;
 	}
 	for (int i = 3; i < argc; i++) {

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
@@ -32,21 +33,21 @@
 static struct enf_profile *parse_ok(const char *json)
 {
 	struct enf_profile *p = NULL;
-	char err[256] = "";
-	int r = enf_profile_parse(json, strlen(json), &p, err, sizeof(err));
+	struct cp_err err = { 0 };
+	int r = enf_profile_parse(json, strlen(json), &p, &err);
 
 	if (r < 0)
-		fail_msg("parse failed: %s\n%s", err, json);
+		fail_msg("parse failed: %s\n%s", err.msg, json);
 	return p;
 }
 
 static scmp_filter_ctx compile_ok(const struct enf_profile *p, const struct enf_compile_opts *o)
 {
 	scmp_filter_ctx ctx = NULL;
-	char err[256] = "";
+	struct cp_err err = { 0 };
 
-	if (enf_profile_compile(p, o, &ctx, err, sizeof(err)) < 0)
-		fail_msg("compile failed: %s", err);
+	if (enf_profile_compile(p, o, &ctx, &err) < 0)
+		fail_msg("compile failed: %s", err.msg);
 	return ctx;
 }
 
@@ -336,13 +337,13 @@ static void parse_errors_name_the_field(void **state)
 
 	for (size_t i = 0; i < CP_ARRAY_SIZE(t); i++) {
 		struct enf_profile *p = NULL;
-		char err[256] = "";
-		int r = enf_profile_parse(t[i].json, strlen(t[i].json), &p, err, sizeof(err));
+		struct cp_err err = { 0 };
+		int r = enf_profile_parse(t[i].json, strlen(t[i].json), &p, &err);
 
-		if (r != -EINVAL || !strstr(err, t[i].want))
-			fail_msg("case %zu: r=%d err \"%s\", want \"%s\"", i, r, err, t[i].want);
+		if (r != -EINVAL || !strstr(err.msg, t[i].want))
+			fail_msg("case %zu: r=%d err \"%s\", want \"%s\"", i, r, err.msg, t[i].want);
 		assert_null(p);
-		assert_null(strchr(err, '\n'));
+		assert_null(strchr(err.msg, '\n'));
 	}
 }
 
@@ -359,18 +360,19 @@ static void load_errors(void **state)
 {
 	(void)state;
 	struct enf_profile *p = NULL;
-	char err[256], tmpl[] = "/tmp/enf-big.XXXXXX";
+	struct cp_err err = { 0 };
+	char tmpl[] = "/tmp/enf-big.XXXXXX";
 	int fd;
 
-	assert_int_equal(enf_profile_load("/", &p, err, sizeof(err)), -EISDIR);
-	assert_non_null(strstr(err, "directory"));
-	assert_int_equal(enf_profile_load("/nonexistent/profile.json", &p, err, sizeof(err)), -ENOENT);
+	assert_int_equal(enf_profile_load("/", &p, &err), -EISDIR);
+	assert_non_null(strstr(err.msg, "directory"));
+	assert_int_equal(enf_profile_load("/nonexistent/profile.json", &p, &err), -ENOENT);
 	fd = mkstemp(tmpl);
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, (off_t)ENF_MAX_PROFILE + 1), 0);
 	close(fd);
-	assert_int_equal(enf_profile_load(tmpl, &p, err, sizeof(err)), -EFBIG);
-	assert_non_null(strstr(err, "larger than"));
+	assert_int_equal(enf_profile_load(tmpl, &p, &err), -EFBIG);
+	assert_non_null(strstr(err.msg, "larger than"));
 	unlink(tmpl);
 	assert_null(p);
 }
@@ -386,10 +388,10 @@ static void docker_default(void **state)
 	const struct cp_sys *s;
 	const uint64_t nocaps = 0;
 	uint32_t arches[8];
-	char err[256] = "";
+	struct cp_err err = { 0 };
 
-	if (enf_profile_load(data_file("docker-default-seccomp.json"), &p, err, sizeof(err)) < 0)
-		fail_msg("%s: %s", data_file("docker-default-seccomp.json"), err);
+	if (enf_profile_load(data_file("docker-default-seccomp.json"), &p, &err) < 0)
+		fail_msg("%s: %s", data_file("docker-default-seccomp.json"), err.msg);
 	c = compile_ok(p, &none);
 	/* Without CAP_SYS_ADMIN, clone3 gets ENOSYS (glibc falls back to clone). */
 	assert_int_equal(call_in_child(c, SYS_clone3, 0, 0), ENOSYS);
@@ -486,7 +488,8 @@ static void golden_profiles_load(void **state)
 	const char *dir = getenv("TESTS_DIR");
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char path[4096], err[256] = "";
+		char path[4096];
+		struct cp_err err = { 0 };
 		struct enf_profile *p = NULL;
 		struct enf_compile_opts o = { 0 };
 		struct cp_rec *rec = NULL;
@@ -494,8 +497,8 @@ static void golden_profiles_load(void **state)
 		scmp_filter_ctx c;
 
 		snprintf(path, sizeof(path), "%s/golden/expected/%s", dir ? dir : "tests", names[i]);
-		if (enf_profile_load(path, &p, err, sizeof(err)) < 0)
-			fail_msg("%s: %s", path, err);
+		if (enf_profile_load(path, &p, &err) < 0)
+			fail_msg("%s: %s", path, err.msg);
 		c = compile_ok(p, &o);
 		seccomp_release(c);
 		o.trace_denials = true;

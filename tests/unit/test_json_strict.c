@@ -23,11 +23,22 @@
 
 typedef int (*parse_fn)(const char *text, size_t len, char *err, size_t errlen);
 
+/* Every parser reports through struct cp_err: its message, cut to errlen. */
+static void copy_err(char *err, size_t errlen, const struct cp_err *e)
+{
+	size_t n = strnlen(e->msg, errlen - 1);
+
+	memcpy(err, e->msg, n);
+	err[n] = '\0';
+}
+
 static int parse_recording(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct cp_rec *rec = NULL;
-	int r = rec_parse(text, len, &rec, err, errlen);
+	struct cp_err e = { 0 };
+	int r = rec_parse(text, len, &rec, &e);
 
+	copy_err(err, errlen, &e);
 	rec_free(rec);
 	return r;
 }
@@ -35,19 +46,12 @@ static int parse_recording(const char *text, size_t len, char *err, size_t errle
 static int parse_profile(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct enf_profile *p = NULL;
-	int r = enf_profile_parse(text, len, &p, err, errlen);
+	struct cp_err e = { 0 };
+	int r = enf_profile_parse(text, len, &p, &e);
 
+	copy_err(err, errlen, &e);
 	enf_profile_free(p);
 	return r;
-}
-
-/* The generator reports through struct cp_err: its message, cut to errlen. */
-static void copy_err(char *err, size_t errlen, const struct cp_err *e)
-{
-	size_t n = strnlen(e->msg, errlen - 1);
-
-	memcpy(err, e->msg, n);
-	err[n] = '\0';
 }
 
 static int parse_runtime(const char *text, size_t len, char *err, size_t errlen)
@@ -204,17 +208,17 @@ static void fold_duplicates(void **state)
 		  "duplicate key \"k\" in $.a.b[1]: \"\xe2\x84\xaa\" is" },
 		{ "{\"a b\":{\"c\":1,\"c\":2}}", "duplicate key \"c\" in $[\"a b\"] (readers" },
 	};
-	char err[256];
+	struct cp_err err = { 0 };
 
 	(void)state;
 	for (size_t i = 0; i < CP_ARRAY_SIZE(cases); i++) {
 		cJSON *root = NULL;
-		int r = json_parse_document(cases[i].doc, strlen(cases[i].doc), &root, err, sizeof(err));
+		int r = json_parse_document(cases[i].doc, strlen(cases[i].doc), &root, &err);
 
 		cJSON_Delete(root);
 		assert_int_equal(r, -EINVAL);
-		if (strncmp(err, cases[i].err, strlen(cases[i].err)))
-			fail_msg("case %zu: got \"%s\", want \"%s...\"", i, err, cases[i].err);
+		if (strncmp(err.msg, cases[i].err, strlen(cases[i].err)))
+			fail_msg("case %zu: got \"%s\", want \"%s...\"", i, err.msg, cases[i].err);
 	}
 }
 
@@ -263,22 +267,22 @@ static void text_checks(void **state)
 	};
 	/* An escaped backslash, then the text u0000. */
 	static const char good[] = "{\"a\":\"x\\\\u0000\"}";
-	char err[256];
+	struct cp_err err = { 0 };
 
 	(void)state;
 	for (size_t i = 0; i < CP_ARRAY_SIZE(bad); i++) {
 		size_t len = bad[i].len ? bad[i].len : strlen(bad[i].doc);
 		cJSON *root = NULL;
 
-		assert_int_equal(json_parse_document(bad[i].doc, len, &root, err, sizeof(err)), -EINVAL);
+		assert_int_equal(json_parse_document(bad[i].doc, len, &root, &err), -EINVAL);
 		assert_null(root);
-		if (strcmp(err, bad[i].err))
-			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, bad[i].err);
+		if (strcmp(err.msg, bad[i].err))
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err.msg, bad[i].err);
 	}
 	{
 		cJSON *root = NULL;
 
-		assert_int_equal(json_parse_document(good, strlen(good), &root, err, sizeof(err)), 0);
+		assert_int_equal(json_parse_document(good, strlen(good), &root, &err), 0);
 		assert_string_equal(cJSON_GetObjectItem(root, "a")->valuestring, "x\\u0000");
 		cJSON_Delete(root);
 	}

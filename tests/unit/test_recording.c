@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/names.h"
 #include "common/recording.h"
 
@@ -43,9 +44,9 @@ static void round_trip(void **state)
 	(void)state;
 	struct cp_rec *r = sample(), *back = NULL;
 	char *text = rec_to_json(r), *again;
-	char err[256];
+	struct cp_err err = { 0 };
 
-	assert_int_equal(rec_parse(text, strlen(text), &back, err, sizeof(err)), 0);
+	assert_int_equal(rec_parse(text, strlen(text), &back, &err), 0);
 	again = rec_to_json(back);
 	assert_string_equal(text, again);
 	assert_non_null(strstr(text, "\"0xffffffffffffffff\""));
@@ -123,12 +124,12 @@ static void parse_errors(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct cp_rec *r = NULL;
-		char err[256];
+		struct cp_err err = { 0 };
 
-		assert_int_equal(rec_parse(cases[i].json, strlen(cases[i].json), &r, err, sizeof(err)), -EINVAL);
+		assert_int_equal(rec_parse(cases[i].json, strlen(cases[i].json), &r, &err), -EINVAL);
 		assert_null(r);
-		if (!strstr(err, cases[i].want))
-			fail_msg("case %zu: error \"%s\" does not mention \"%s\"", i, err, cases[i].want);
+		if (!strstr(err.msg, cases[i].want))
+			fail_msg("case %zu: error \"%s\" does not mention \"%s\"", i, err.msg, cases[i].want);
 	}
 }
 

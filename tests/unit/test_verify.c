@@ -37,7 +37,7 @@ struct fake {
 	int fail_on_run; /* 1-based run that fails with -EIO, 0 never */
 };
 
-static int fake_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, char *err, size_t errlen)
+static int fake_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, struct cp_err *err)
 {
 	struct fake *f = ctx;
 	bool out_ok = (t->caps & f->need_output) == f->need_output;
@@ -46,8 +46,7 @@ static int fake_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o,
 		f->caps_seen[f->runs] = t->caps;
 	f->runs++;
 	if (f->fail_on_run && (int)f->runs == f->fail_on_run) {
-		cp_set_err(err, errlen, "fake failure");
-		return -EIO;
+		return cp_fail(err, -EIO, "fake failure");
 	}
 	o->rec = rec_new();
 	o->rec->output_sha256 = cp_xstrdup(out_ok ? "aaaa" : "bbbb");
@@ -115,10 +114,10 @@ static void test_caps_groups_and_trade(void **state)
 	struct vfy_cap_result res[CP_MAX_CAP];
 	struct vfy_stats st = { 0 };
 	uint64_t caps = BIT(CAP_SETUID) | BIT(CAP_CHOWN) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE) | BIT(CAP_NET_ADMIN);
-	char err[256] = "";
+	struct cp_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(vfy_minimize_caps(&v, caps, res, &st, err, sizeof(err)), 0);
+	assert_int_equal(vfy_minimize_caps(&v, caps, res, &st, &err), 0);
 	/* group, KILL, NET_ADMIN (on top of KILL), AUDIT_WRITE, AUDIT_WRITE + gettid, CHOWN, SETUID */
 	assert_int_equal(f.runs, 7);
 	assert_int_equal(st.trials, 7);
@@ -160,12 +159,11 @@ static void test_no_trade(void **state)
 	cp_autorec *rec = reference();
 	struct vfy v = { .ops = &ops, .rec = rec };
 	struct vfy_cap_result res[CP_MAX_CAP];
-	char err[256];
+	struct cp_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(vfy_minimize_caps(&v, BIT(CAP_KILL) | BIT(CAP_NET_ADMIN) | BIT(CAP_AUDIT_WRITE), res, NULL,
-					   err, sizeof(err)),
-			 0);
+	assert_int_equal(
+		vfy_minimize_caps(&v, BIT(CAP_KILL) | BIT(CAP_NET_ADMIN) | BIT(CAP_AUDIT_WRITE), res, NULL, &err), 0);
 	/* group (fails), KILL (same), NET_ADMIN (same); AUDIT_WRITE known to fail without a trial */
 	assert_int_equal(f.runs, 3);
 	assert_false(res[CAP_AUDIT_WRITE].same);
@@ -182,12 +180,12 @@ static void test_one_trial_when_all_tolerated(void **state)
 	cp_autorec *rec = reference();
 	struct vfy v = { .ops = &ops, .rec = rec };
 	struct vfy_cap_result res[CP_MAX_CAP];
-	char err[256];
+	struct cp_err err = { 0 };
 	uint64_t caps = BIT(CAP_KILL) | BIT(CAP_NET_ADMIN) | BIT(CAP_AUDIT_WRITE) | BIT(CAP_DAC_READ_SEARCH) |
 			BIT(CAP_SYS_NICE);
 
 	(void)state;
-	assert_int_equal(vfy_minimize_caps(&v, caps, res, NULL, err, sizeof(err)), 0);
+	assert_int_equal(vfy_minimize_caps(&v, caps, res, NULL, &err), 0);
 	assert_int_equal(f.runs, 1);
 	for (int c = 0; c < CP_MAX_CAP; c++)
 		assert_int_equal(res[c].tried, !!(caps & BIT(c)));
@@ -207,10 +205,10 @@ static void test_reference_masks_noise(void **state)
 	struct vfy_trial full = { .caps = BIT(CAP_FOWNER) | BIT(CAP_SETUID) | BIT(CAP_KILL) };
 	struct vfy_ref ref;
 	struct vfy_cap_result res[CP_MAX_CAP];
-	char err[256];
+	struct cp_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(vfy_baseline(&v, &full, NULL, &ref, err, sizeof(err)), 0);
+	assert_int_equal(vfy_baseline(&v, &full, NULL, &ref, &err), 0);
 	assert_int_equal(f.runs, 2);
 	assert_true(ref.captured);
 	assert_true(ref.out.compare);
@@ -221,7 +219,7 @@ static void test_reference_masks_noise(void **state)
 	assert_true(ref.err.compare);
 	assert_int_equal(ref.err.nmasked, 0);
 	v.ref = &ref;
-	assert_int_equal(vfy_minimize_caps(&v, full.caps, res, NULL, err, sizeof(err)), 0);
+	assert_int_equal(vfy_minimize_caps(&v, full.caps, res, NULL, &err), 0);
 	/* Every trial's "run N" line differs from the reference's: masked, so KILL is tolerated. */
 	assert_true(res[CAP_KILL].same);
 	assert_string_equal(res[CAP_KILL].why, "outcome unchanged");
@@ -242,11 +240,11 @@ static void test_unstable_baseline(void **state)
 	struct vfy v = { .ops = &ops, .rec = rec };
 	struct vfy_trial full = { .caps = BIT(CAP_KILL) };
 	struct vfy_ref ref;
-	char err[256] = "";
+	struct cp_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(vfy_baseline(&v, &full, NULL, &ref, err, sizeof(err)), -EAGAIN);
-	assert_non_null(strstr(err, "exit 0 and 3"));
+	assert_int_equal(vfy_baseline(&v, &full, NULL, &ref, &err), -EAGAIN);
+	assert_non_null(strstr(err.msg, "exit 0 and 3"));
 	vfy_ref_clear(&ref);
 }
 
@@ -257,13 +255,12 @@ static void test_run_failure(void **state)
 	cp_autorec *rec = reference();
 	struct vfy v = { .ops = &ops, .rec = rec };
 	struct vfy_cap_result res[CP_MAX_CAP];
-	char err[256] = "";
+	struct cp_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(
-		vfy_minimize_caps(&v, BIT(CAP_CHOWN) | BIT(CAP_FOWNER) | BIT(CAP_SETUID), res, NULL, err, sizeof(err)),
-		-EIO);
-	assert_string_equal(err, "fake failure");
+	assert_int_equal(vfy_minimize_caps(&v, BIT(CAP_CHOWN) | BIT(CAP_FOWNER) | BIT(CAP_SETUID), res, NULL, &err),
+			 -EIO);
+	assert_string_equal(err.msg, "fake failure");
 	assert_int_equal(f.runs, 2);
 	vfy_cap_results_clear(res);
 }
@@ -277,10 +274,10 @@ static void test_syscalls(void **state)
 	const char *names[] = { "brk", "execve", "getpid", "openat", "rseq", "set_robust_list", "write" };
 	struct vfy_names cand = { names, 7 }, drop = { 0 };
 	struct vfy_sys_result res[7];
-	char err[256];
+	struct cp_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(vfy_minimize_syscalls(&v, 0, &cand, res, &drop, NULL, err, sizeof(err)), 0);
+	assert_int_equal(vfy_minimize_syscalls(&v, 0, &cand, res, &drop, NULL, &err), 0);
 	/* rseq and set_robust_list in one trial, then brk, getpid, openat, write; execve never tried */
 	assert_int_equal(f.runs, 5);
 	assert_int_equal(drop.n, 4);
