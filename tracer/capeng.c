@@ -70,30 +70,60 @@ struct realcaps {
 	uint32_t euid;
 };
 
+/* The hex number after "\nKEY:" in a /proc status text, or false. */
+static bool status_field(const char *text, const char *key, int base, int skip, unsigned long long *v)
+{
+	const char *p = strstr(text, key);
+	char *end;
+
+	if (!p)
+		return false;
+	p += strlen(key);
+	for (int i = 0; i < skip; i++) { /* "Uid:" lists real, effective, saved, fs */
+		strtoull(p, &end, 10);
+		if (end == p)
+			return false;
+		p = end;
+	}
+	*v = strtoull(p, &end, base);
+	return end != p;
+}
+
+/*
+ * Once per exec and per set-id call: one open, one read, one close (stdio
+ * would add an fstat and a read per buffer), and no per-line sscanf.
+ */
 static int read_realcaps(pid_t tid, struct realcaps *rc)
 {
-	char path[64], line[256];
-	cp_autofclose FILE *f = NULL;
-	int found = 0;
+	char path[64], buf[4096];
+	unsigned long long inh, prm, eff, euid;
+	cp_autoclose int fd = -1;
+	size_t len = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -ESRCH;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-		unsigned r, e;
+	/* The kernel writes the whole text at the first read when it fits: a short read is the end. */
+	while (len < sizeof(buf) - 1) {
+		size_t want = sizeof(buf) - 1 - len;
+		ssize_t n = read(fd, buf + len, want);
 
-		if (sscanf(line, "CapInh: %llx", &v) == 1)
-			rc->inh = v, found++;
-		else if (sscanf(line, "CapPrm: %llx", &v) == 1)
-			rc->prm = v, found++;
-		else if (sscanf(line, "CapEff: %llx", &v) == 1)
-			rc->eff = v, found++;
-		else if (sscanf(line, "Uid: %u %u", &r, &e) == 2)
-			rc->euid = e, found++;
+		if (n < 0)
+			return -ESRCH;
+		len += (size_t)n;
+		if ((size_t)n < want)
+			break;
 	}
-	return found == 4 ? 0 : -EIO;
+	buf[len] = '\0';
+	if (!status_field(buf, "\nUid:", 10, 1, &euid) || !status_field(buf, "\nCapInh:", 16, 0, &inh) ||
+	    !status_field(buf, "\nCapPrm:", 16, 0, &prm) || !status_field(buf, "\nCapEff:", 16, 0, &eff))
+		return -EIO;
+	rc->inh = inh;
+	rc->prm = prm;
+	rc->eff = eff;
+	rc->euid = (uint32_t)euid;
+	return 0;
 }
 
 static bool is_setid_call(const char *name)
@@ -188,8 +218,13 @@ bool capeng_can_skip(const char *name, uint64_t granted)
 static int poke(pid_t pid, uint64_t addr, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
+	struct iovec local = { (void *)(uintptr_t)buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
 
-	/* PTRACE_POKEDATA faults pages in, which process_vm_writev would not. */
+	/* One call for the whole buffer (a capset's data is four words) when the pages are there. */
+	if (process_vm_writev(pid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return 0;
+	/* PTRACE_POKEDATA also writes where process_vm_writev does not (read-only or absent pages). */
 	for (size_t off = 0; off < len; off += sizeof(long)) {
 		long word = 0;
 

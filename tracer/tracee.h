@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define SPIN_SLOT_EVENT 513 /* struct tracer's spin_score: first slot of the non-syscall stops */
+
 struct tracee {
 	pid_t pid;
 	struct tracee *next; /* hash chain */
@@ -46,8 +48,16 @@ struct tracer {
 	uint64_t nsyscalls;
 	uint64_t start_ns, last_progress_ns;
 	bool progress;
-	int8_t spin_score[513]; /* next_stop: does polling pay after this syscall (index nr + 1; 0: other stops) */
+	/*
+	 * next_stop: does polling pay after this syscall (index nr + 1; 0:
+	 * numbers past 511) or after this kind of other stop (SPIN_SLOT_EVENT
+	 * + enum stop_kind, tracer.c); for how long (spin_ns, from the mean
+	 * time to a hit).
+	 */
+	int8_t spin_score[SPIN_SLOT_EVENT + 8];
 	size_t spin_slot;
+	uint64_t spin_ns, spin_mean_ns;
+	bool saw_clone; /* a PTRACE_EVENT_CLONE stop was seen: a tracee may be a non-leader thread */
 	uint64_t proven_caps; /* capabilities proven needed so far (G) */
 	uint64_t all_caps; /* capabilities the kernel knows */
 	struct trace_filters filt; /* whose RET_TRACE a stop is (filters.c) */

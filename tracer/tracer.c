@@ -38,7 +38,8 @@
 #include <unistd.h>
 
 #define GRACE_SECONDS 5
-#define SPIN_NS 50000 /* poll this long for the next stop before sleeping */
+#define SPIN_NS 50000 /* poll at most this long for the next stop before sleeping */
+#define SPIN_NS_MIN 10000 /* and at least this long */
 #define SPIN_SCORE_MAX 8
 
 static volatile sig_atomic_t got_signal, got_alarm;
@@ -419,7 +420,7 @@ static int on_seccomp_stop(struct tracer *t, struct tracee *tc)
 	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP)
 		return RESUME_CONT;
 	/* next_stop learns per syscall whether polling for the next stop pays. */
-	t->spin_slot = (size_t)info.seccomp.nr < CP_ARRAY_SIZE(t->spin_score) - 1 ? (size_t)info.seccomp.nr + 1 : 0;
+	t->spin_slot = (size_t)info.seccomp.nr < SPIN_SLOT_EVENT - 1 ? (size_t)info.seccomp.nr + 1 : 0;
 	tc->arch = info.arch;
 	tc->nr = (uint32_t)info.seccomp.nr;
 	if (tc->arch == SCMP_ARCH_X86_64 && (tc->nr & CP_X32_SYSCALL_BIT)) {
@@ -515,8 +516,12 @@ static void on_exec(struct tracer *t, struct tracee *tc)
 {
 	unsigned long former;
 
-	/* Exec from a non-leader thread: the thread took over the leader's pid. */
-	if (ptrace(PTRACE_GETEVENTMSG, tc->pid, 0, &former) == 0 && (pid_t)former != tc->pid) {
+	/*
+	 * Exec from a non-leader thread: the thread took over the leader's
+	 * pid. Threads come only from PTRACE_EVENT_CLONE; until one has been
+	 * seen, no exec can be a thread's and the question costs a ptrace call.
+	 */
+	if (t->saw_clone && ptrace(PTRACE_GETEVENTMSG, tc->pid, 0, &former) == 0 && (pid_t)former != tc->pid) {
 		struct tracee *old = tracer_find(t, (pid_t)former);
 
 		if (old) {
@@ -546,6 +551,7 @@ enum stop_kind {
 	EV_OTHER, /* another ptrace event */
 	EV_EXIT, /* exited or killed by a signal */
 };
+_Static_assert(EV_EXIT < 8, "struct tracer keeps 8 spin_score slots for the kinds of stop");
 
 struct event {
 	enum stop_kind kind;
@@ -593,6 +599,8 @@ static int handle_stop(struct tracer *t, struct tracee *tc, const struct event *
 	case EV_SYSCALL:
 		return on_syscall_stop(t, tc);
 	case EV_CHILD:
+		if ((ev->status >> 16) == PTRACE_EVENT_CLONE)
+			t->saw_clone = true;
 		on_new_child(t, tc);
 		return RESUME_CONT;
 	case EV_EXEC:
@@ -647,7 +655,7 @@ static int dispatch_event(struct tracer *t, const struct event *ev)
 	struct tracee *tc;
 	int verdict;
 
-	t->spin_slot = 0;
+	t->spin_slot = SPIN_SLOT_EVENT + (size_t)ev->kind;
 	if (ev->kind == EV_EXIT) {
 		if (ev->pid == t->leader) {
 			t->leader_status = ev->status;
@@ -658,8 +666,12 @@ static int dispatch_event(struct tracer *t, const struct event *ev)
 		return 0;
 	}
 	tc = tracer_find(t, ev->pid);
-	if (!tc)
+	if (!tc) {
 		tc = tracee_add(t, ev->pid); /* a new child's stop can precede its parent's event */
+		/* Before the event says so: a thread (not its group's leader) might exec before that event is read. */
+		if (!t->saw_clone && syscall(SYS_tgkill, ev->pid, ev->pid, 0) < 0)
+			t->saw_clone = true;
+	}
 	verdict = handle_stop(t, tc, ev);
 	if (verdict == -ESRCH)
 		return 0; /* gone */
@@ -677,15 +689,33 @@ static int dispatch_event(struct tracer *t, const struct event *ev)
  * But a poll that misses is 50 us of a CPU the workload needed: exec-heavy
  * work went 2.4 s -> 3.8 s (2000 execs), and on a loaded machine polling
  * lost everywhere. So poll only where it has been paying: a score per
- * syscall the tracer last restarted (slot 0: any other stop) goes up when
- * the next stop came quickly and down (faster) when a poll missed. read,
- * wait4, execve or clone rarely come back within 50 us and end up sleeping;
- * newfstatat or getdents64 in find keep polling.
+ * syscall the tracer last restarted (and per kind of other stop: an exec
+ * event is followed by the new image's first call within microseconds, a
+ * fork event by a slower start) goes up when the next stop came quickly
+ * and down (faster) when a poll missed. read, wait4, execve or clone
+ * rarely come back within 50 us and end up sleeping; newfstatat or
+ * getdents64 in find keep polling.
+ *
+ * And poll no longer than hits take: the window is four times the recent
+ * mean time to a hit (a sleep that ended quickly counts as one, so the
+ * window can grow again), between 10 and 50 us. On the loaded 2-vCPU VM
+ * 85-97% of hits came within 5 us, so a miss there now costs ~15 us of
+ * spinning instead of 50 (tracer CPU time, exec-heavy and find: see
+ * notes/issue-11-perf.md).
  */
+static void spin_learn(struct tracer *t, uint64_t took)
+{
+	uint64_t w;
+
+	t->spin_mean_ns = (7 * t->spin_mean_ns + took) / 8;
+	w = 4 * t->spin_mean_ns;
+	t->spin_ns = w < SPIN_NS_MIN ? SPIN_NS_MIN : w > SPIN_NS ? SPIN_NS : w;
+}
+
 static pid_t next_stop(struct tracer *t, int *st)
 {
 	int8_t *score = &t->spin_score[t->spin_slot];
-	uint64_t start = cp_now_ns();
+	uint64_t start = cp_now_ns(), took;
 	pid_t w;
 
 	if (*score >= 0) {
@@ -694,16 +724,20 @@ static pid_t next_stop(struct tracer *t, int *st)
 			if (w != 0) {
 				if (*score < SPIN_SCORE_MAX)
 					(*score)++;
+				spin_learn(t, cp_now_ns() - start);
 				return w;
 			}
-		} while (cp_now_ns() - start < SPIN_NS);
+		} while (cp_now_ns() - start < t->spin_ns);
 		*score = (int8_t)(*score - 3 > -SPIN_SCORE_MAX ? *score - 3 : -SPIN_SCORE_MAX);
 		return wait4(-1, st, __WALL, NULL);
 	}
 	/* Sleeping: a quick wake-up (even with the idle vCPU's latency) says polling would have paid. */
 	w = wait4(-1, st, __WALL, NULL);
-	if (cp_now_ns() - start < SPIN_NS / 2)
+	took = cp_now_ns() - start;
+	if (took < SPIN_NS / 2) {
 		(*score)++;
+		spin_learn(t, took);
+	}
 	return w;
 }
 
@@ -773,7 +807,7 @@ static noreturn void child_main(const struct trace_opts *o, int errfd, struct ou
 
 int trace_run(const struct trace_opts *o, struct cp_rec *rec, struct trace_result *res)
 {
-	struct tracer t = { .o = o, .rec = rec };
+	struct tracer t = { .o = o, .rec = rec, .spin_ns = SPIN_NS, .spin_mean_ns = SPIN_NS / 4 };
 	struct outcap oc = { .rfd = -1, .wfd = -1, .filefd = -1 };
 	int errpipe[2], st, r = 0;
 	struct child_failure cf = { 0, 0 };
