@@ -101,6 +101,27 @@ static void docker_run_argv(void **state)
 	close(fd);
 }
 
+/* The spawners: exit status passed on, a command that cannot be executed is capprof's error. */
+static void spawn_status(void **state)
+{
+	char *const exit3[] = { "sh", "-c", "exit 3", NULL }, *const missing[] = { "/nonexistent/capprof-x", NULL };
+	int fds[3], status = -1;
+	bool to = true;
+
+	(void)state;
+	fds[0] = fds[1] = fds[2] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	assert_true(fds[0] >= 0);
+	assert_int_equal(sbx_spawn_wait_fds_timeout(exit3, fds, 0, &status, &to), 0);
+	assert_int_equal(status, 3);
+	assert_false(to);
+	assert_int_equal(sbx_spawn_wait_fds(missing, fds, &status), -ENOENT);
+	assert_int_equal(sbx_spawn_wait(missing, &status, NULL), -ENOENT);
+	status = -1;
+	assert_int_equal(sbx_spawn_wait(exit3, &status, NULL), 0);
+	assert_int_equal(status, 3);
+	close(fds[0]);
+}
+
 static void keep_dir_must_be_empty(void **state)
 {
 	char dir[] = "/tmp/capprof-unit.XXXXXX", err[512] = "";
@@ -142,6 +163,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(self_files),
 		cmocka_unit_test(docker_run_argv),
+		cmocka_unit_test(spawn_status),
 		cmocka_unit_test(keep_dir_must_be_empty),
 	};
 
