@@ -190,12 +190,39 @@ static void forward(int sig)
 		kill(fwd_pid, sig);
 }
 
+/* In the child: exec argv; when that fails, send -errno to the parent through errfd and exit 127. */
+static noreturn void exec_or_report(char *const *argv, int errfd)
+{
+	int e;
+
+	execvp(argv[0], argv);
+	e = -errno;
+	if (write(errfd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/*
+ * In the parent once the child has ended: the child's exec error from errfd
+ * (closed here), or 0. A failed exec of docker itself is capprof's error,
+ * not the workload's 127.
+ */
+static int exec_error(int errfd)
+{
+	int e = 0, r = 0;
+
+	if (read(errfd, &e, sizeof(e)) == (ssize_t)sizeof(e) && e < 0)
+		r = e;
+	close(errfd);
+	return r;
+}
+
 int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 {
 	struct outcap oc = { .rfd = -1, .wfd = -1 };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, fw = { .sa_handler = forward }, old_int, old_quit, old_term,
 			 old_hup;
-	int st, r = 0, ep[2], cerr = 0;
+	int st, r = 0, ep[2];
 	pid_t pid, w;
 
 	if (pipe2(ep, O_CLOEXEC) < 0)
@@ -230,11 +257,7 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 		signal(SIGQUIT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
-		execvp(argv[0], argv);
-		cerr = -errno;
-		if (write(ep[1], &cerr, sizeof(cerr)) < 0)
-			_exit(127);
-		_exit(127);
+		exec_or_report(argv, ep[1]);
 	}
 	close(ep[1]);
 	if (outcap_start(&oc) < 0 && oc.wfd >= 0) {
@@ -248,10 +271,7 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 	fwd_pid = 0;
 	if (out)
 		outcap_finish(&oc, out);
-	/* An exec failure of docker itself is capprof's error, not the workload's 127. */
-	if (read(ep[0], &cerr, sizeof(cerr)) == (ssize_t)sizeof(cerr) && cerr < 0)
-		r = cerr;
-	close(ep[0]);
+	r = exec_error(ep[0]);
 	if (r < 0)
 		goto out;
 	if (w < 0) {
@@ -276,7 +296,7 @@ int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status)
 
 int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status, bool *timed_out)
 {
-	int st, r = 0, ep[2], cerr = 0;
+	int st, r = 0, ep[2];
 	uint64_t deadline = timeout_s ? cp_now_ns() + (uint64_t)timeout_s * 1000000000ull : 0;
 	pid_t pid, w;
 
@@ -294,11 +314,7 @@ int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned tim
 		for (int i = 0; i < 3; i++)
 			if (dup2(fds[i], i) < 0)
 				_exit(125);
-		execvp(argv[0], argv);
-		cerr = -errno;
-		if (write(ep[1], &cerr, sizeof(cerr)) < 0)
-			_exit(127);
-		_exit(127);
+		exec_or_report(argv, ep[1]);
 	}
 	close(ep[1]);
 	for (;;) {
@@ -315,9 +331,7 @@ int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned tim
 		}
 		usleep(100000);
 	}
-	if (read(ep[0], &cerr, sizeof(cerr)) == (ssize_t)sizeof(cerr) && cerr < 0)
-		r = cerr;
-	close(ep[0]);
+	r = exec_error(ep[0]);
 	if (r < 0)
 		return r;
 	if (w < 0)
