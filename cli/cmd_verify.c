@@ -209,20 +209,20 @@ static void print_output(const struct vfy *v, const struct cp_rec *run)
 		       (unsigned long long)v->rec->output_bytes);
 }
 
-/* --docker IMAGE: docker run with the flags of emit --docker-run (sandbox/docker.c). */
+/* --docker IMAGE: docker run with the flags of emit --docker-run (verify/run_docker.c). */
 static int verify_docker(const struct vfy *v, const struct dkr_opts *d, const char *profile, const char *runtime)
 {
 	cp_autorec *run = rec_new();
-	cp_autofree char *flags = NULL;
+	cp_autostrv flags = { 0 };
 	const char *why;
-	char err[1024];
+	struct cp_err err = { 0 };
 	int code, r;
 	bool pass;
 
 	fflush(stdout);
-	r = dkr_verify(v->rec, d, profile, runtime, run, &flags, &code, err, sizeof(err));
+	r = vfy_docker_verify(v->rec, d, profile, runtime, run, &flags, &code, &err);
 	if (r < 0) {
-		cli_error("verify --docker %s: %s", d->image, err);
+		cli_error("verify --docker %s: %s", d->image, cp_err_str(&err));
 		return CP_EXIT_FAILURE;
 	}
 	pass = code == v->rec->exit_code && vfy_output_same(v, run, &why) != 0;
@@ -230,13 +230,8 @@ static int verify_docker(const struct vfy *v, const struct dkr_opts *d, const ch
 	       v->rec->exit_code, d->image);
 	print_output(v, run);
 	printf("  docker run flags:");
-	for (const char *p = flags; p && *p;) {
-		size_t n = strcspn(p, "\n");
-
-		if (*p != '#')
-			printf(" %.*s", (int)n, p);
-		p += n + (p[n] == '\n');
-	}
+	for (size_t i = 0; i < flags.n; i++)
+		printf(" %s", flags.v[i]);
 	printf("\n");
 	if (!pass)
 		printf("  (a container reports no denials: 'capprof verify' without --docker shows them)\n");

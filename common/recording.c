@@ -97,9 +97,7 @@ void rec_free(struct cp_rec *rec)
 	if (!rec)
 		return;
 	free(rec->capprof_version);
-	for (size_t i = 0; i < rec->argc; i++)
-		free(rec->argv[i]);
-	free(rec->argv);
+	cp_strv_free_n(rec->argv, rec->argc);
 	free(rec->cwd);
 	free(rec->start);
 	free(rec->kernel);
@@ -109,9 +107,7 @@ void rec_free(struct cp_rec *rec)
 	free(rec->output_sha256);
 	free(rec->output_method);
 	free(rec->env_docker_image);
-	for (size_t i = 0; i < rec->env_ndocker_args; i++)
-		free(rec->env_docker_args[i]);
-	free(rec->env_docker_args);
+	cp_strv_free_n(rec->env_docker_args, rec->env_ndocker_args);
 	for (size_t i = 0; i < rec->narch; i++) {
 		for (uint32_t n = 0; n < rec->arch[i].nsys; n++)
 			sys_free(rec->arch[i].sys[n]);
@@ -436,9 +432,7 @@ void rec_capuse_clear_verdict(struct cp_capuse *u)
 {
 	free(u->without);
 	u->without = NULL;
-	for (size_t i = 0; i < u->ntrade; i++)
-		free(u->trade[i]);
-	free(u->trade);
+	cp_strv_free_n(u->trade, u->ntrade);
 	u->trade = NULL;
 	u->ntrade = 0;
 }

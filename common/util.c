@@ -290,6 +290,44 @@ void cp_buf_free(struct cp_buf *b)
 	b->len = b->cap = 0;
 }
 
+static void strv_push(struct cp_strv *s, char *owned)
+{
+	s->v = cp_xreallocarray(s->v, s->n + 2, sizeof(char *));
+	s->v[s->n++] = owned;
+	s->v[s->n] = NULL;
+}
+
+void cp_strv_add(struct cp_strv *s, const char *str)
+{
+	strv_push(s, cp_xstrdup(str));
+}
+
+void cp_strv_addf(struct cp_strv *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *str;
+
+	va_start(ap, fmt);
+	if (vasprintf(&str, fmt, ap) < 0)
+		cp_oom();
+	va_end(ap);
+	strv_push(s, str);
+}
+
+void cp_strv_free_n(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void cp_strv_clear(struct cp_strv *s)
+{
+	cp_strv_free_n(s->v, s->n);
+	s->v = NULL;
+	s->n = 0;
+}
+
 void cp_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

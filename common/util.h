@@ -26,15 +26,13 @@ void cp_freep(void *pp);
 void cp_closep(int *fdp);
 void cp_fclosep(FILE **fp);
 
-/* Hand ownership on: returns *pp and leaves NULL behind. */
-static inline void *cp_steal_pointer(void *pp)
-{
-	void **p = pp;
-	void *r = *p;
-
-	*p = NULL;
-	return r;
-}
+/* Hand ownership on: evaluates to *pp, with *pp's type, and leaves NULL behind. */
+#define cp_steal_pointer(pp)                          \
+	({                                            \
+		__typeof__(*(pp)) cp_stolen_ = *(pp); \
+		*(pp) = NULL;                         \
+		cp_stolen_;                           \
+	})
 
 noreturn void cp_oom(void);
 void *cp_xmalloc(size_t n);
@@ -74,6 +72,20 @@ void cp_buf_add(struct cp_buf *b, const char *s, size_t n);
 void cp_buf_puts(struct cp_buf *b, const char *s);
 void cp_buf_printf(struct cp_buf *b, const char *fmt, ...) CP_PRINTF(2, 3);
 void cp_buf_free(struct cp_buf *b);
+
+/* A growable vector of owned strings, always NULL-terminated (an argv once v is set). */
+struct cp_strv {
+	char **v;
+	size_t n;
+};
+
+void cp_strv_add(struct cp_strv *s, const char *str);
+void cp_strv_addf(struct cp_strv *s, const char *fmt, ...) CP_PRINTF(2, 3);
+/* Free the strings and the vector; s is empty afterwards. */
+void cp_strv_clear(struct cp_strv *s);
+/* Free n strings of v and v itself (a char ** kept with its count; v NULL ok when n is 0). */
+void cp_strv_free_n(char **v, size_t n);
+#define cp_autostrv cp_cleanup(cp_strv_clear) struct cp_strv
 
 /* Format a one-line error into err (nothing when err is NULL or errlen 0). */
 void cp_set_err(char *err, size_t errlen, const char *fmt, ...) CP_PRINTF(3, 4);

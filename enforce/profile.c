@@ -35,16 +35,9 @@ static const struct {
 	{ "mipsel", "mipsle" },	    { "loongarch64", "loong64" },
 };
 
-void enf_strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void cond_free(struct enf_cond *c)
 {
-	enf_strv_free(c->arches, c->narches);
+	cp_strv_free_n(c->arches, c->narches);
 }
 
 void enf_profile_free(struct enf_profile *p)
@@ -54,7 +47,7 @@ void enf_profile_free(struct enf_profile *p)
 	for (size_t i = 0; i < p->nrules; i++) {
 		struct enf_rule *r = &p->rules[i];
 
-		enf_strv_free(r->names, r->nnames);
+		cp_strv_free_n(r->names, r->nnames);
 		free(r->args);
 		cond_free(&r->inc);
 		cond_free(&r->exc);

@@ -60,6 +60,10 @@ void enf_profile_freep(struct enf_profile **pp);
  */
 int enf_profile_to_rec(const struct enf_profile *p, const uint64_t *caps, struct cp_rec **out);
 
+/* For a filter context that goes with its scope (NULL ok): enf_autofilter ctx = NULL; */
+void enf_filter_releasep(scmp_filter_ctx *c);
+#define enf_autofilter __attribute__((cleanup(enf_filter_releasep))) scmp_filter_ctx
+
 /* Build the filter; nothing is loaded. Returns 0 or -errno with a reason. */
 int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out,
 			struct cp_err *err);

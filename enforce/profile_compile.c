@@ -51,7 +51,7 @@ static uint32_t scmp_action(const struct enf_action *a, bool trace_denials)
 	return SCMP_ACT_KILL_PROCESS;
 }
 
-static void ctx_releasep(scmp_filter_ctx *c)
+void enf_filter_releasep(scmp_filter_ctx *c)
 {
 	if (*c)
 		seccomp_release(*c);
@@ -153,7 +153,7 @@ static bool seen_before(struct seen_rules *s, uint32_t act, int nr, const struct
 int enf_profile_compile(const struct enf_profile *p, const struct enf_compile_opts *o, scmp_filter_ctx *out,
 			struct cp_err *err)
 {
-	cp_cleanup(ctx_releasep) scmp_filter_ctx ctx = NULL;
+	enf_autofilter ctx = NULL;
 	uint32_t arches[CP_MAX_ARCH * 4], def, native = o->machine ? o->machine : cp_arch_native();
 	unsigned kmaj = o->kernel_major, kmin = o->kernel_minor;
 	size_t narch = enf_arches_for(p, native, arches, CP_ARRAY_SIZE(arches));

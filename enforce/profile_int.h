@@ -77,9 +77,6 @@ struct enf_profile {
 	char *unknown_key; /* first top-level key Docker ignores */
 };
 
-/* Free n strings and the vector. */
-void enf_strv_free(char **v, size_t n);
-
 /* ALLOW or LOG. */
 bool enf_allows(const struct enf_action *a);
 

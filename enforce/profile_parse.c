@@ -571,7 +571,7 @@ int enf_profile_parse(const char *text, size_t len, struct enf_profile **out, st
 		return r;
 	nlit = scan_numbers(text, len, &lit);
 	attach_numbers(root, lit, nlit, &k, &ok);
-	enf_strv_free(lit, nlit);
+	cp_strv_free_n(lit, nlit);
 	if (!ok || k != nlit)
 		return cp_fail(err, -EINVAL, "internal error: number literals do not match the document");
 	p = cp_xcalloc(1, sizeof(*p));

@@ -327,18 +327,11 @@ static void strv_add(char ***v, size_t *n, char *s)
 	qsort(*v, *n, sizeof(**v), cmp_str);
 }
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void gen_archmap_result_clear(struct gen_archmap_result *r)
 {
-	strv_free(r->mapped, r->nmapped);
-	strv_free(r->dropped, r->ndropped);
-	strv_free(r->added, r->nadded);
+	cp_strv_free_n(r->mapped, r->nmapped);
+	cp_strv_free_n(r->dropped, r->ndropped);
+	cp_strv_free_n(r->added, r->nadded);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -425,7 +418,7 @@ struct cp_rec *gen_arch_map_rec(const struct cp_rec *rec, const struct gen_famil
 			strv_add(&res->added, &res->nadded, added[i]);
 	}
 	free(added);
-	strv_free(kept, nkept);
+	cp_strv_free_n(kept, nkept);
 	return out;
 }
 
@@ -709,7 +702,7 @@ int gen_policy_build_arches(const struct cp_rec *rec, const struct gen_opts *o, 
 	free(groups);
 	for (size_t i = 0; i < ndnotes; i++)
 		cp_buf_printf(&notes, "%s\n", dnotes[i]);
-	strv_free(dnotes, ndnotes);
+	cp_strv_free_n(dnotes, ndnotes);
 	if (o->notes)
 		*o->notes = notes.data;
 	else

@@ -23,19 +23,47 @@ static char *emit_caps(const struct cp_rec *rec)
 	return b.data;
 }
 
-/* One flag a line: `docker run $(grep -v '^#' flags) IMAGE` splits them back into words. */
-static char *emit_docker_run(const struct cp_rec *rec, const struct gen_opts *o)
+/* docker run's flags for rec (already the view gen_emit renders): each a flag and its value. */
+static void docker_run_words(const struct cp_rec *rec, const struct gen_opts *o, struct cp_strv *out)
 {
 	const char *caps[CP_MAX_CAP];
 	size_t n = gen_caps(rec, caps);
+
+	cp_strv_add(out, "--cap-drop");
+	cp_strv_add(out, "ALL");
+	for (size_t i = 0; i < n; i++) {
+		cp_strv_add(out, "--cap-add");
+		cp_strv_add(out, caps[i]);
+	}
+	cp_strv_add(out, "--security-opt");
+	cp_strv_addf(out, "seccomp=%s", o->profile_path);
+	if (gen_nnp_ok(rec)) {
+		cp_strv_add(out, "--security-opt");
+		cp_strv_add(out, "no-new-privileges");
+	}
+}
+
+void gen_docker_run_args(const struct cp_rec *rec, const struct gen_opts *o, struct cp_strv *out)
+{
+	struct cp_rec view;
+
+	if (!o->keep_tolerated) {
+		gen_least_view(rec, &view);
+		rec = &view;
+	}
+	docker_run_words(rec, o, out);
+}
+
+/* One flag a line: `docker run $(grep -v '^#' flags) IMAGE` splits them back into words. */
+static char *emit_docker_run(const struct cp_rec *rec, const struct gen_opts *o)
+{
+	cp_autostrv words = { 0 };
 	struct cp_buf b = { 0 };
 
-	cp_buf_puts(&b, "--cap-drop ALL\n");
-	for (size_t i = 0; i < n; i++)
-		cp_buf_printf(&b, "--cap-add %s\n", caps[i]);
-	cp_buf_printf(&b, "--security-opt seccomp=%s\n", o->profile_path);
-	if (gen_nnp_ok(rec))
-		cp_buf_puts(&b, "--security-opt no-new-privileges\n");
+	docker_run_words(rec, o, &words);
+	cp_buf_puts(&b, "");
+	for (size_t i = 0; i + 1 < words.n; i += 2)
+		cp_buf_printf(&b, "%s %s\n", words.v[i], words.v[i + 1]);
 	if (rec->uid != 0)
 		cp_buf_printf(&b,
 			      "# the workload ran as uid %u gid %u: add --user %u:%u (no capability survives "

@@ -202,6 +202,15 @@ void gen_least_view(const struct cp_rec *rec, struct cp_rec *view);
 /* Render a recording in o->format. Returns 0 and malloc'd text, or -errno with err. */
 int gen_emit(const struct cp_rec *rec, const struct gen_opts *o, char **out, struct cp_err *err);
 
+/*
+ * The flags of emit --docker-run as `docker run` arguments, one word each
+ * ("--cap-drop", "ALL", "--cap-add", "CHOWN", "--security-opt",
+ * "seccomp=PROFILE", ...), appended to out: what sandbox/ runs docker with,
+ * never re-split from the text. o->profile_path names the profile;
+ * tolerated capabilities are left out unless o->keep_tolerated, as gen_emit.
+ */
+void gen_docker_run_args(const struct cp_rec *rec, const struct gen_opts *o, struct cp_strv *out);
+
 /* Policy renderers (used by gen_emit and tests). */
 char *gen_docker_json(const struct gen_policy *p);
 char *gen_oci_json(const struct cp_rec *rec, const struct gen_policy *p, const struct gen_opts *o);

@@ -274,58 +274,64 @@ static void push(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = cp_xstrdup(s);
 }
 
-static void read_dynamic(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct elf_facts *f)
+/* DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH. */
+static bool dynamic_entry(Elf *elf, Elf_Data *d, const GElf_Shdr *sh, size_t i, struct elf_facts *f)
 {
-	Elf_Data *d = elf_getdata(scn, NULL);
-	size_t n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+	GElf_Dyn dyn;
+	const char *s;
 
-	for (size_t i = 0; d && i < n; i++) {
-		GElf_Dyn dyn;
-		const char *s;
-
-		if (!gelf_getdyn(d, (int)i, &dyn))
-			break;
-		if (dyn.d_tag == DT_NULL)
-			break;
-		if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_SONAME && dyn.d_tag != DT_RPATH &&
-		    dyn.d_tag != DT_RUNPATH)
-			continue;
-		s = elf_strptr(elf, sh->sh_link, dyn.d_un.d_val);
-		if (!s)
-			continue;
-		if (dyn.d_tag == DT_NEEDED)
-			push(&f->needed, &f->nneeded, s);
-		else if (dyn.d_tag == DT_SONAME && !f->soname)
-			f->soname = cp_xstrdup(s);
-		else if (dyn.d_tag == DT_RPATH && !f->rpath)
-			f->rpath = cp_xstrdup(s);
-		else if (dyn.d_tag == DT_RUNPATH && !f->runpath)
-			f->runpath = cp_xstrdup(s);
-	}
+	if (!gelf_getdyn(d, (int)i, &dyn))
+		return false;
+	if (dyn.d_tag == DT_NULL)
+		return false;
+	if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_SONAME && dyn.d_tag != DT_RPATH && dyn.d_tag != DT_RUNPATH)
+		return true;
+	s = elf_strptr(elf, sh->sh_link, dyn.d_un.d_val);
+	if (!s)
+		return true;
+	if (dyn.d_tag == DT_NEEDED)
+		push(&f->needed, &f->nneeded, s);
+	else if (dyn.d_tag == DT_SONAME && !f->soname)
+		f->soname = cp_xstrdup(s);
+	else if (dyn.d_tag == DT_RPATH && !f->rpath)
+		f->rpath = cp_xstrdup(s);
+	else if (dyn.d_tag == DT_RUNPATH && !f->runpath)
+		f->runpath = cp_xstrdup(s);
+	return true;
 }
 
-static void read_dynsym(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct elf_facts *f)
+/* An imported function. */
+static bool dynsym_entry(Elf *elf, Elf_Data *d, const GElf_Shdr *sh, size_t i, struct elf_facts *f)
+{
+	GElf_Sym sym;
+	const char *s;
+	int type, bind;
+
+	if (!gelf_getsym(d, (int)i, &sym))
+		return false;
+	type = GELF_ST_TYPE(sym.st_info);
+	bind = GELF_ST_BIND(sym.st_info);
+	/* An import is an undefined global or weak function (or untyped) symbol. */
+	if (sym.st_shndx != SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK) ||
+	    (type != STT_FUNC && type != STT_NOTYPE && type != STT_GNU_IFUNC))
+		return true;
+	s = elf_strptr(elf, sh->sh_link, sym.st_name);
+	if (s && *s)
+		push(&f->imports, &f->nimports, s);
+	return true;
+}
+
+/* The one walk over a SHT_DYNAMIC or SHT_DYNSYM section; an entry function returns false at its end. */
+static void read_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct elf_facts *f)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	size_t n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+	bool dynamic = sh->sh_type == SHT_DYNAMIC;
 
-	for (size_t i = 1; d && i < n; i++) {
-		GElf_Sym sym;
-		const char *s;
-		int type, bind;
-
-		if (!gelf_getsym(d, (int)i, &sym))
+	/* dynsym entry 0 is the null symbol */
+	for (size_t i = dynamic ? 0 : 1; d && i < n; i++)
+		if (!(dynamic ? dynamic_entry(elf, d, sh, i, f) : dynsym_entry(elf, d, sh, i, f)))
 			break;
-		type = GELF_ST_TYPE(sym.st_info);
-		bind = GELF_ST_BIND(sym.st_info);
-		/* An import is an undefined global or weak function (or untyped) symbol. */
-		if (sym.st_shndx != SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK) ||
-		    (type != STT_FUNC && type != STT_NOTYPE && type != STT_GNU_IFUNC))
-			continue;
-		s = elf_strptr(elf, sh->sh_link, sym.st_name);
-		if (s && *s)
-			push(&f->imports, &f->nimports, s);
-	}
 }
 
 static int elf_read(const char *path, struct elf_facts *f)
@@ -363,10 +369,8 @@ static int elf_read(const char *path, struct elf_facts *f)
 
 		if (!gelf_getshdr(scn, &sh))
 			continue;
-		if (sh.sh_type == SHT_DYNAMIC)
-			read_dynamic(elf, scn, &sh, f);
-		else if (sh.sh_type == SHT_DYNSYM)
-			read_dynsym(elf, scn, &sh, f);
+		if (sh.sh_type == SHT_DYNAMIC || sh.sh_type == SHT_DYNSYM)
+			read_section(elf, scn, &sh, f);
 	}
 out:
 	elf_end(elf);
@@ -516,9 +520,7 @@ static char *find_lib(const char *name, const char *rp, const char *from_path, i
 			found = cp_steal_pointer(&p);
 		facts_clear(&f);
 	}
-	for (size_t i = 0; i < sp.n; i++)
-		free(sp.dirs[i]);
-	free(sp.dirs);
+	cp_strv_free_n(sp.dirs, sp.n);
 	return found;
 }
 
@@ -554,12 +556,8 @@ static bool has_str(char *const *v, size_t n, const char *s)
 void reach_exe_clear(struct reach_exe *e)
 {
 	free(e->path);
-	for (size_t i = 0; i < e->nlibs; i++)
-		free(e->libs[i]);
-	free(e->libs);
-	for (size_t i = 0; i < e->nunresolved; i++)
-		free(e->unresolved[i]);
-	free(e->unresolved);
+	cp_strv_free_n(e->libs, e->nlibs);
+	cp_strv_free_n(e->unresolved, e->nunresolved);
 	free(e->reach);
 	free(e->unseen);
 	memset(e, 0, sizeof(*e));
@@ -701,9 +699,7 @@ int reach_exe_read(const char *path, uint32_t arch, struct reach_exe *out)
 	if (out->nreach)
 		qsort(out->reach, out->nreach, sizeof(*out->reach), cmp_call_name);
 
-	for (size_t i = 0; i < nimports; i++)
-		free(imports[i]);
-	free(imports);
+	cp_strv_free_n(imports, nimports);
 	for (size_t i = 0; i < nqueue; i++) {
 		free(queue[i].name);
 		free(queue[i].rp);

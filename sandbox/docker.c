@@ -14,7 +14,6 @@
 #include "common/names.h"
 #include "common/recording.h"
 #include "common/util.h"
-#include "generator/gen.h"
 #include "tracer/outcap.h"
 
 #include <elf.h>
@@ -25,7 +24,6 @@
 #include <libelf.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,39 +326,6 @@ int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned tim
 	return 0;
 }
 
-struct argv_buf {
-	char **v;
-	size_t n;
-};
-
-static void av_add(struct argv_buf *a, const char *s)
-{
-	a->v = cp_xreallocarray(a->v, a->n + 2, sizeof(char *));
-	a->v[a->n++] = cp_xstrdup(s);
-	a->v[a->n] = NULL;
-}
-
-static void av_addf(struct argv_buf *a, const char *fmt, ...) CP_PRINTF(2, 3);
-static void av_addf(struct argv_buf *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		cp_oom();
-	va_end(ap);
-	av_add(a, s);
-	free(s);
-}
-
-static void av_free(struct argv_buf *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
-}
-
 static bool apparmor_enabled(void)
 {
 	cp_autofree char *t = NULL;
@@ -369,14 +334,14 @@ static bool apparmor_enabled(void)
 }
 
 /* docker run's common head: --rm, stdin, and a tty when we have one and may use it. Podman takes the same flags. */
-static void run_head(struct argv_buf *a, const struct dkr_opts *o, bool tty)
+static void run_head(struct cp_strv *a, const struct dkr_opts *o, bool tty)
 {
-	av_add(a, o->engine ? o->engine : "docker");
-	av_add(a, "run");
-	av_add(a, "--rm");
-	av_add(a, "-i");
+	cp_strv_add(a, o->engine ? o->engine : "docker");
+	cp_strv_add(a, "run");
+	cp_strv_add(a, "--rm");
+	cp_strv_add(a, "-i");
 	if (tty && isatty(0) && isatty(1))
-		av_add(a, "-t");
+		cp_strv_add(a, "-t");
 }
 
 /*
@@ -385,17 +350,17 @@ static void run_head(struct argv_buf *a, const struct dkr_opts *o, bool tty)
  * Listing each capability instead would not do: Docker 20.10 refuses names
  * newer than it (BPF, PERFMON).
  */
-static void add_all_caps(struct argv_buf *a)
+static void add_all_caps(struct cp_strv *a)
 {
 	int last = cp_cap_last();
 
-	av_add(a, "--cap-add");
-	av_add(a, "ALL");
+	cp_strv_add(a, "--cap-add");
+	cp_strv_add(a, "ALL");
 	for (int c = 0; c <= last; c++) {
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 || !cp_cap_name(c))
 			continue;
-		av_add(a, "--cap-drop");
-		av_add(a, cp_cap_name(c));
+		cp_strv_add(a, "--cap-drop");
+		cp_strv_add(a, cp_cap_name(c));
 	}
 }
 
@@ -498,7 +463,7 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 	       int *exit_code, char *err, size_t errlen)
 {
 	struct dkr_file *files = NULL;
-	struct argv_buf a = { 0 };
+	cp_autostrv a = { 0 };
 	size_t nfiles = 0, loader;
 	const char *base = getenv("TMPDIR");
 	cp_autofree char *top = cp_xasprintf("%s/capprof-docker.XXXXXX", base && *base ? base : "/var/tmp");
@@ -549,46 +514,45 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 	}
 	run_head(&a, o, true);
 	add_all_caps(&a);
-	av_add(&a, "--security-opt");
-	av_add(&a, "seccomp=unconfined");
+	cp_strv_add(&a, "--security-opt");
+	cp_strv_add(&a, "seccomp=unconfined");
 	if (apparmor_enabled()) {
-		av_add(&a, "--security-opt");
-		av_add(&a, "apparmor=unconfined");
+		cp_strv_add(&a, "--security-opt");
+		cp_strv_add(&a, "apparmor=unconfined");
 	}
 	for (size_t i = 0; i < nfiles; i++) {
-		av_add(&a, "-v");
+		cp_strv_add(&a, "-v");
 		if (i == 0)
-			av_addf(&a, "%s:" DKR_ROOT "/capprof:ro", files[i].host);
+			cp_strv_addf(&a, "%s:" DKR_ROOT "/capprof:ro", files[i].host);
 		else
-			av_addf(&a, "%s:" DKR_LIB "/%s:ro", files[i].host, files[i].name);
+			cp_strv_addf(&a, "%s:" DKR_LIB "/%s:ro", files[i].host, files[i].name);
 	}
-	av_add(&a, "-v");
-	av_addf(&a, "%s:" DKR_OUT, out);
-	av_add(&a, "--entrypoint");
+	cp_strv_add(&a, "-v");
+	cp_strv_addf(&a, "%s:" DKR_OUT, out);
+	cp_strv_add(&a, "--entrypoint");
 	if (loader != SIZE_MAX)
-		av_addf(&a, DKR_LIB "/%s", files[loader].name);
+		cp_strv_addf(&a, DKR_LIB "/%s", files[loader].name);
 	else
-		av_add(&a, DKR_ROOT "/capprof");
+		cp_strv_add(&a, DKR_ROOT "/capprof");
 	for (size_t i = 0; i < o->ndocker_args; i++)
-		av_add(&a, o->docker_args[i]);
-	av_add(&a, o->image);
+		cp_strv_add(&a, o->docker_args[i]);
+	cp_strv_add(&a, o->image);
 	if (loader != SIZE_MAX) {
-		av_add(&a, "--library-path");
-		av_add(&a, DKR_LIB);
-		av_add(&a, DKR_ROOT "/capprof");
+		cp_strv_add(&a, "--library-path");
+		cp_strv_add(&a, DKR_LIB);
+		cp_strv_add(&a, DKR_ROOT "/capprof");
 	}
-	av_add(&a, "record");
-	av_add(&a, "-o");
-	av_add(&a, DKR_OUT "/capprof.json");
+	cp_strv_add(&a, "record");
+	cp_strv_add(&a, "-o");
+	cp_strv_add(&a, DKR_OUT "/capprof.json");
 	for (size_t i = 0; i < nrecord_opts; i++)
-		av_add(&a, record_opts[i]);
-	av_add(&a, "--");
+		cp_strv_add(&a, record_opts[i]);
+	cp_strv_add(&a, "--");
 	for (size_t i = 0; o->argv[i]; i++)
-		av_add(&a, o->argv[i]);
+		cp_strv_add(&a, o->argv[i]);
 	dkr_files_free(files, nfiles);
 
 	r = sbx_spawn_wait(a.v, exit_code, NULL);
-	av_free(&a);
 	if (r < 0) {
 		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));
 		goto out;
@@ -601,12 +565,10 @@ out:
 	return r;
 }
 
-int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_rec *run, int *exit_code, char *err,
-		   size_t errlen)
+int dkr_verify_run(const struct dkr_opts *o, char *const *run_args, size_t nrun_args, struct cp_rec *run,
+		   int *exit_code, char *err, size_t errlen)
 {
-	struct argv_buf a = { 0 };
-	cp_autofree char *flags = cp_xstrdup(run_flags);
-	char *save = NULL;
+	cp_autostrv a = { 0 };
 	int r;
 
 	*exit_code = 125;
@@ -614,24 +576,13 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 	if (r < 0)
 		return r;
 	run_head(&a, o, !o->use_fds);
-	/* One flag a line, its value after the first space (emit --docker-run). */
-	for (char *line = strtok_r(flags, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *sp;
-
-		if (line[0] == '#' || !line[0])
-			continue;
-		sp = strchr(line, ' ');
-		if (sp)
-			*sp = '\0';
-		av_add(&a, line);
-		if (sp)
-			av_add(&a, sp + 1);
-	}
+	for (size_t i = 0; i < nrun_args; i++)
+		cp_strv_add(&a, run_args[i]);
 	for (size_t i = 0; i < o->ndocker_args; i++)
-		av_add(&a, o->docker_args[i]);
-	av_add(&a, o->image);
+		cp_strv_add(&a, o->docker_args[i]);
+	cp_strv_add(&a, o->image);
 	for (size_t i = 0; o->argv[i]; i++)
-		av_add(&a, o->argv[i]);
+		cp_strv_add(&a, o->argv[i]);
 	{
 		bool to = false;
 
@@ -640,90 +591,7 @@ int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_re
 		if (o->timed_out)
 			*o->timed_out = to;
 	}
-	av_free(&a);
 	if (r < 0)
 		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));
-	return r;
-}
-
-/* The runtime a --docker-arg names (--runtime X or --runtime=X), else runc. */
-static const char *docker_runtime(const struct dkr_opts *o)
-{
-	for (size_t i = 0; i < o->ndocker_args; i++) {
-		const char *a = o->docker_args[i];
-
-		if (!strncmp(a, "--runtime=", 10))
-			return a + 10;
-		if (!strcmp(a, "--runtime") && i + 1 < o->ndocker_args)
-			return o->docker_args[i + 1];
-	}
-	/* each engine's default runtime on Debian */
-	return o->engine && !strcmp(o->engine, "podman") ? "crun" : "runc";
-}
-
-int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
-	       struct cp_rec *run, char **flags, int *exit_code, char *err, size_t errlen)
-{
-	const char *base = getenv("TMPDIR");
-	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
-	struct gen_opts go = { .format = GEN_DOCKER };
-	struct gen_runtime *rt = NULL;
-	struct cp_err gerr = { 0 };
-	int r;
-
-	*flags = NULL;
-	*exit_code = 125;
-	if (!profile_path) {
-		const char *name = runtime ? runtime : docker_runtime(o);
-
-		if (strcmp(name, "none")) {
-			r = gen_runtime_load(name, &rt, &gerr);
-			if (r < 0)
-				goto gen_failed;
-		}
-		go.runtime = rt;
-		r = gen_emit(rec, &go, &text, &gerr);
-		gen_runtime_free(rt);
-		if (r < 0)
-			goto gen_failed;
-		dir = cp_xasprintf("%s/capprof-verify.XXXXXX", base && *base ? base : "/var/tmp");
-		if (!mkdtemp(dir)) {
-			r = -errno;
-			cp_set_err(err, errlen, "cannot make %s: %s", dir, strerror(-r));
-			return r;
-		}
-		gen_path = cp_xasprintf("%s/seccomp.json", dir);
-		r = cp_write_atomic(gen_path, text, strlen(text), 0644);
-		if (r < 0) {
-			cp_set_err(err, errlen, "%s: %s", gen_path, strerror(-r));
-			goto out;
-		}
-		profile_path = gen_path;
-	} else {
-		/* dockerd reads the profile path itself: make it absolute. */
-		abs = realpath(profile_path, NULL);
-		if (!abs) {
-			r = -errno;
-			cp_set_err(err, errlen, "%s: %s", profile_path, strerror(-r));
-			return r;
-		}
-		profile_path = abs;
-	}
-	go.format = GEN_DOCKER_RUN;
-	go.profile_path = profile_path;
-	go.runtime = NULL;
-	r = gen_emit(rec, &go, flags, &gerr);
-	if (r < 0)
-		cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
-	else
-		r = dkr_verify_run(o, *flags, run, exit_code, err, errlen);
-out:
-	if (gen_path)
-		unlink(gen_path);
-	if (dir)
-		rmdir(dir);
-	return r;
-gen_failed:
-	cp_set_err(err, errlen, "%s", cp_err_str(&gerr));
 	return r;
 }

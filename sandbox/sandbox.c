@@ -460,9 +460,7 @@ static int build_tree(struct sbx *s, const char *merged)
 			child_fail(s, r, "%s: %s", path, strerror(-r));
 	}
 	cp_buf_free(&list);
-	for (size_t i = 0; i < nused; i++)
-		free(used[i]);
-	free(used);
+	cp_strv_free_n(used, nused);
 	mnts_free(m, n);
 	return r;
 }

@@ -83,24 +83,13 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 	       int *exit_code, char *err, size_t errlen);
 
 /*
- * verify --docker: `docker run --rm` with the flags of `emit --docker-run`
- * (text, one flag a line, '#' lines ignored), the docker args, the image and
- * the workload. *exit_code as above; run (if not NULL) gets the output hash
- * when stdout is not a terminal. Returns 0 or -errno with err.
+ * verify --docker: `docker run --rm` with run_args (the flags of `emit
+ * --docker-run` as words, gen_docker_run_args), the docker args, the image
+ * and the workload. *exit_code as above; run (if not NULL) gets the output
+ * hash when stdout is not a terminal. Returns 0 or -errno with err.
  */
-int dkr_verify_run(const struct dkr_opts *o, const char *run_flags, struct cp_rec *run, int *exit_code, char *err,
-		   size_t errlen);
-
-/*
- * verify --docker: make the flags `capprof emit --docker-run` prints for rec
- * (with profile_path as the profile, or a profile generated from rec, as
- * `emit --docker --runtime R` would, into a private temporary file; R is
- * runtime, else the one a --docker-arg --runtime names, else runc) and run
- * the workload under them with dkr_verify_run. *flags gets the flags text
- * used. Returns 0 or -errno with err.
- */
-int dkr_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
-	       struct cp_rec *run, char **flags, int *exit_code, char *err, size_t errlen);
+int dkr_verify_run(const struct dkr_opts *o, char *const *run_args, size_t nrun_args, struct cp_rec *run,
+		   int *exit_code, char *err, size_t errlen);
 
 /*
  * Run argv (no shell) and wait; *status is its exit code (128+N on signal

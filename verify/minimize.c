@@ -354,9 +354,7 @@ static int try_trade(struct gt *g, struct caps_ctx *c, size_t item, struct vfy_t
 		snprintf(why, whylen, "%s; with %s%s allowed too: still differs", tmp, mine[0],
 			 nmine > 1 ? " and more" : "");
 	}
-	for (size_t i = 0; i < nmine; i++)
-		free(mine[i]);
-	free(mine);
+	cp_strv_free_n(mine, nmine);
 	free(names);
 	return r;
 }

@@ -4,7 +4,9 @@
  * image (with the recorded docker arguments) per trial, `docker run` with
  * the flags `capprof emit --docker-run` makes for the trial's capabilities
  * and its profile. Nothing runs on the host but docker itself. stdout and
- * stderr are captured in memory files; stdin is /dev/null.
+ * stderr are captured in memory files; stdin is /dev/null. Also the one
+ * run of plain verify --docker (vfy_docker_verify). The flags reach
+ * sandbox/ as words (gen_docker_run_args), never as text to split.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,13 +59,13 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	char msg[CP_ERR_MAX] = "";
 	bool timed_out = false;
 	uint64_t t0, took;
-	cp_autofree char *text = NULL, *path = NULL, *flags = NULL;
+	cp_autofree char *text = NULL, *path = NULL;
+	cp_autostrv flags = { 0 };
 	cp_autoclose int in = -1;
 	cp_autoclose int cout = -1;
 	cp_autoclose int cerr = -1;
 	const char *base = getenv("TMPDIR");
 	char hex[SHA256_DIGEST_STRING_LENGTH];
-	struct cp_err gerr = { 0 };
 	int r, code = 125;
 
 	if (t->add.n) {
@@ -93,10 +95,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 		return cp_fail(err, r, "%s: %s", path, strerror(-r));
 	}
 	go.profile_path = path;
-	r = gen_emit(&view, &go, &flags, &gerr);
-	if (r < 0) {
-		return cp_fail(err, r, "%s", cp_err_str(&gerr));
-	}
+	gen_docker_run_args(&view, &go, &flags);
 	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	cout = mkfd("capprof-stdout");
 	cerr = mkfd("capprof-stderr");
@@ -120,7 +119,7 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	dk.timed_out = &timed_out;
 	o->rec = rec_new();
 	t0 = cp_now_ns();
-	r = dkr_verify_run(&dk, flags, NULL, &code, msg, sizeof(msg));
+	r = dkr_verify_run(&dk, flags.v, flags.n, NULL, &code, msg, sizeof(msg));
 	if (r < 0)
 		cp_fail(err, r, "%s", msg);
 	took = cp_now_ns() - t0;
@@ -189,4 +188,80 @@ void vfy_docker_cleanup(struct vfy_docker *d)
 	nftw(d->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	free(d->dir);
 	d->dir = NULL;
+}
+
+/* The runtime a --docker-arg names (--runtime X or --runtime=X), else runc. */
+static const char *docker_runtime(const struct dkr_opts *o)
+{
+	for (size_t i = 0; i < o->ndocker_args; i++) {
+		const char *a = o->docker_args[i];
+
+		if (!strncmp(a, "--runtime=", 10))
+			return a + 10;
+		if (!strcmp(a, "--runtime") && i + 1 < o->ndocker_args)
+			return o->docker_args[i + 1];
+	}
+	/* each engine's default runtime on Debian */
+	return o->engine && !strcmp(o->engine, "podman") ? "crun" : "runc";
+}
+
+int vfy_docker_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
+		      struct cp_rec *run, struct cp_strv *flags, int *exit_code, struct cp_err *err)
+{
+	const char *base = getenv("TMPDIR");
+	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
+	struct gen_opts go = { .format = GEN_DOCKER };
+	struct gen_runtime *rt = NULL;
+	char msg[CP_ERR_MAX] = "";
+	int r;
+
+	*exit_code = 125;
+	if (!profile_path) {
+		const char *name = runtime ? runtime : docker_runtime(o);
+
+		if (strcmp(name, "none")) {
+			r = gen_runtime_load(name, &rt, err);
+			if (r < 0)
+				return r;
+		}
+		go.runtime = rt;
+		r = gen_emit(rec, &go, &text, err);
+		gen_runtime_free(rt);
+		if (r < 0)
+			return r;
+		dir = cp_xasprintf("%s/capprof-verify.XXXXXX", base && *base ? base : "/var/tmp");
+		if (!mkdtemp(dir)) {
+			r = -errno;
+			return cp_fail(err, r, "cannot make %s: %s", dir, strerror(-r));
+		}
+		gen_path = cp_xasprintf("%s/seccomp.json", dir);
+		r = cp_write_atomic(gen_path, text, strlen(text), 0644);
+		if (r < 0) {
+			cp_fail(err, r, "%s: %s", gen_path, strerror(-r));
+			goto out;
+		}
+		profile_path = gen_path;
+	} else {
+		/* dockerd reads the profile path itself: make it absolute. */
+		abs = realpath(profile_path, NULL);
+		if (!abs) {
+			r = -errno;
+			return cp_fail(err, r, "%s: %s", profile_path, strerror(-r));
+		}
+		profile_path = abs;
+	}
+	go.format = GEN_DOCKER_RUN;
+	go.profile_path = profile_path;
+	go.runtime = NULL;
+	gen_docker_run_args(rec, &go, flags);
+	/* sandbox/ still writes a char buffer */
+	r = dkr_verify_run(o, flags->v, flags->n, run, exit_code, msg, sizeof(msg));
+	if (r < 0)
+		cp_fail(err, r, "%s", msg);
+out:
+	if (gen_path)
+		unlink(gen_path);
+	if (dir)
+		rmdir(dir);
+	return r;
 }

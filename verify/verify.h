@@ -213,6 +213,8 @@ bool vfy_names_has(const struct vfy_names *n, const char *name);
 struct enf_profile;
 struct enf_user;
 struct gen_runtime;
+struct dkr_opts;
+struct cp_strv;
 
 /* vfy_ops.ctx of vfy_traced_run. */
 struct vfy_traced {
@@ -258,6 +260,17 @@ struct vfy_docker {
 int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, struct cp_err *err);
 /* Remove the trial profiles' directory. */
 void vfy_docker_cleanup(struct vfy_docker *d);
+
+/*
+ * verify --docker, once: the flags `capprof emit --docker-run` makes for rec
+ * (with profile_path as the profile, or a profile generated from rec, as
+ * `emit --docker --runtime R` would, into a private temporary file; R is
+ * runtime, else the one a --docker-arg --runtime names, else runc), appended
+ * to flags as words, and the workload run under them with dkr_verify_run.
+ * Returns 0 or -errno with err.
+ */
+int vfy_docker_verify(const struct cp_rec *rec, const struct dkr_opts *o, const char *profile_path, const char *runtime,
+		      struct cp_rec *run, struct cp_strv *flags, int *exit_code, struct cp_err *err);
 
 /*
  * Syscalls the workload made (any architecture) that prof allows with caps:

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: MIT
-/* sandbox/: the files --docker binds into a container, and --keep-changes checks. */
+/* sandbox/: the files --docker binds into a container, the docker run argv, and --keep-changes checks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/recording.h"
+#include "common/util.h"
+#include "generator/gen.h"
 #include "sandbox/sandbox.h"
 
 /* This test binary is dynamic: itself, its loader, libc and cmocka by soname. */
@@ -44,6 +49,56 @@ static void self_files(void **state)
 	assert_true(libc);
 	assert_true(cmocka);
 	dkr_files_free(f, n);
+}
+
+/*
+ * The verify --docker hand-off: the generator's words, run by sandbox/ as
+ * they are. A stand-in engine (echo) prints the argv docker would get.
+ */
+static void docker_run_argv(void **state)
+{
+	cp_autorec *rec = rec_new();
+	struct gen_opts go = { .format = GEN_DOCKER_RUN, .profile_path = "/p/seccomp one.json" };
+	cp_autostrv words = { 0 };
+	cp_autofree char *text = NULL;
+	struct cp_buf want = { 0 };
+	char *const docker_args[] = { "--name", "trial" }, *const argv[] = { "sh", "-c", "true", NULL };
+	struct dkr_opts o = { .image = "debian:12", .engine = "echo", .argv = argv, .use_fds = true };
+	char out[1024] = "", err[256] = "";
+	int code = -1, fd = memfd_create("argv", MFD_CLOEXEC);
+	ssize_t n;
+
+	(void)state;
+	rec->caps[0].hits = 1; /* CHOWN */
+	rec->caps[1].hits = 1; /* DAC_OVERRIDE */
+	gen_docker_run_args(rec, &go, &words);
+	assert_int_equal(gen_emit(rec, &go, &text, NULL), 0);
+	/* The text of emit --docker-run is the same words, a flag and its value a line. */
+	cp_buf_puts(&want, "");
+	for (size_t i = 0; i + 1 < words.n; i += 2)
+		cp_buf_printf(&want, "%s %s\n", words.v[i], words.v[i + 1]);
+	assert_string_equal(text, want.data);
+	assert_string_equal(words.v[0], "--cap-drop");
+	assert_string_equal(words.v[words.n - 3], "seccomp=/p/seccomp one.json");
+	assert_string_equal(words.v[words.n - 1], "no-new-privileges"); /* nothing here needs new privileges */
+	cp_buf_free(&want);
+
+	assert_true(fd >= 0);
+	o.docker_args = docker_args;
+	o.ndocker_args = 2;
+	o.fds[0] = o.fds[2] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	o.fds[1] = fd;
+	assert_int_equal(dkr_verify_run(&o, words.v, words.n, NULL, &code, err, sizeof(err)), 0);
+	assert_int_equal(code, 0);
+	n = pread(fd, out, sizeof(out) - 1, 0);
+	assert_true(n > 0);
+	out[n] = '\0';
+	assert_string_equal(
+		out,
+		"run --rm -i --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --security-opt "
+		"seccomp=/p/seccomp one.json --security-opt no-new-privileges --name trial debian:12 sh -c true\n");
+	close(o.fds[0]);
+	close(fd);
 }
 
 static void keep_dir_must_be_empty(void **state)
@@ -86,6 +141,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(self_files),
+		cmocka_unit_test(docker_run_argv),
 		cmocka_unit_test(keep_dir_must_be_empty),
 	};
 
