@@ -10,6 +10,7 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/capability.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,20 @@ static int parse_args(int argc, char **argv, struct run_args *a, int *status)
 }
 
 /*
+ * The doomed child's end when its exec failed. The profile may deny
+ * exit_group and exit too: then it dies of SIGILL (the parent reports the
+ * exec failure either way). Not _exit(), and not declared noreturn: a
+ * sanitizer (check-asan) runs its own code before a call that does not
+ * return, and it spins forever when the filter denies what it calls.
+ */
+__attribute__((noipa)) static void child_exit(int code)
+{
+	syscall(SYS_exit_group, code);
+	syscall(SYS_exit, code);
+	__builtin_trap();
+}
+
+/*
  * The profile denies calls every process needs: the run is doomed, so it
  * runs as a child (a new pid, the only difference) and capprof says what
  * killed it, as one line, instead of leaving a bare SIGSEGV or 127.
@@ -124,10 +139,13 @@ static int run_doomed(const char *profile, const char *path, char **cmd, const s
 		return CP_EXIT_FAILURE;
 	}
 	if (pid == 0) {
+		/* exec resets handlers anyway: the workload sees no difference (see child_exit) */
+		signal(SIGILL, SIG_DFL);
 		r = enf_privs_apply(pv, &step);
 		if (r < 0) {
 			cli_error("run: %s: %s", enf_step_name(step), strerror(-r));
-			_exit(CP_EXIT_FAILURE);
+			child_exit(CP_EXIT_FAILURE);
+			return CP_EXIT_FAILURE; /* not reached */
 		}
 		execv(path, cmd);
 		r = errno;
@@ -135,7 +153,8 @@ static int run_doomed(const char *profile, const char *path, char **cmd, const s
 			cli_error("%s: cannot execute: %s denies execve (%s)", path, profile, strerror(r));
 		else
 			cli_error("%s: cannot execute: %s", path, strerror(r));
-		_exit(r == ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC);
+		child_exit(r == ENOENT ? CP_EXIT_NOTFOUND : CP_EXIT_NOEXEC);
+		return CP_EXIT_FAILURE; /* not reached */
 	}
 	signal(SIGINT, SIG_IGN); /* the terminal's ^C reaches the child too */
 	signal(SIGQUIT, SIG_IGN);

@@ -15,6 +15,7 @@
  */
 #include "generator/reach.h"
 #include "common/names.h"
+#include "common/elf.h"
 #include "common/util.h"
 #include "generator/gen.h"
 
@@ -336,25 +337,19 @@ static void read_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct elf
 
 static int elf_read(const char *path, struct elf_facts *f)
 {
-	cp_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf *elf;
+	cp_autoclose int fd = -1;
+	cp_autoelf *elf = NULL;
 	GElf_Ehdr eh;
 	Elf_Scn *scn = NULL;
 	size_t nph = 0;
-	int r = 0;
+	int r;
 
 	memset(f, 0, sizeof(*f));
-	if (fd < 0)
-		return -errno;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOTSUP;
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf)
+	r = cp_elf_open(path, &fd, &elf);
+	if (r < 0)
+		return r;
+	if (!gelf_getehdr(elf, &eh))
 		return -ENOEXEC;
-	if (elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
-		r = -ENOEXEC;
-		goto out;
-	}
 	f->elf_class = eh.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32;
 	f->machine = eh.e_machine;
 	if (elf_getphdrnum(elf, &nph) == 0)
@@ -372,9 +367,7 @@ static int elf_read(const char *path, struct elf_facts *f)
 		if (sh.sh_type == SHT_DYNAMIC || sh.sh_type == SHT_DYNSYM)
 			read_section(elf, scn, &sh, f);
 	}
-out:
-	elf_end(elf);
-	return r;
+	return 0;
 }
 
 /* ---- finding libraries as the loader would ---- */

@@ -13,6 +13,7 @@
 #include "common/err.h"
 #include "common/names.h"
 #include "common/recording.h"
+#include "common/elf.h"
 #include "common/util.h"
 #include "tracer/outcap.h"
 
@@ -40,25 +41,18 @@
 /* DT_SONAME of a shared object, or the PT_INTERP of an executable. */
 static int elf_names(const char *path, char **soname, char **interp)
 {
-	cp_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf *e;
+	cp_autoclose int fd = -1;
+	cp_autoelf *e = NULL;
 	size_t nph = 0;
 	Elf_Scn *scn = NULL;
+	int r;
 
 	*soname = NULL;
 	if (interp)
 		*interp = NULL;
-	if (fd < 0)
-		return -errno;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOTSUP;
-	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e)
-		return -ENOEXEC;
-	if (elf_kind(e) != ELF_K_ELF) {
-		elf_end(e);
-		return -ENOEXEC;
-	}
+	r = cp_elf_open(path, &fd, &e);
+	if (r < 0)
+		return r;
 	if (interp && elf_getphdrnum(e, &nph) == 0) {
 		for (size_t i = 0; i < nph; i++) {
 			GElf_Phdr ph;
@@ -96,7 +90,6 @@ static int elf_names(const char *path, char **soname, char **interp)
 			break;
 		}
 	}
-	elf_end(e);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Facts about each executed binary: ELF class and machine, set-id bits, file capabilities. */
 #include "tracer/tracee.h"
+#include "common/elf.h"
 #include "common/util.h"
 
 #include <elf.h>
@@ -45,21 +46,17 @@ static const char *machine_name(int m)
 
 static void read_elf(int fd, struct cp_exe *e)
 {
-	Elf *elf;
+	cp_autoelf *elf = NULL;
 	GElf_Ehdr eh;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
+	if (cp_elf_begin(fd, &elf) < 0)
 		return;
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf)
-		return;
-	if (elf_kind(elf) == ELF_K_ELF && gelf_getehdr(elf, &eh)) {
+	if (gelf_getehdr(elf, &eh)) {
 		const char *m = machine_name(eh.e_machine);
 
 		e->elf_class = eh.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : eh.e_ident[EI_CLASS] == ELFCLASS32 ? 32 : 0;
 		e->machine = m ? cp_xstrdup(m) : cp_xasprintf("em-%d", eh.e_machine);
 	}
-	elf_end(elf);
 }
 
 void exeinfo_record(struct cp_rec *rec, pid_t pid, const char *path)

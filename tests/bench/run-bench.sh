@@ -44,6 +44,11 @@ once() { # CMD... -> wall seconds of one run
 
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2fx'; }
 
+time_runs() { # CMD... -> median wall seconds of $runs runs
+	local i
+	for ((i = 0; i < runs; i++)); do once "$@"; done | median
+}
+
 printf 'capprof %s, %s, kernel %s, %d runs each (interleaved), medians; load average before: %s\n' \
 	"$("$CAPPROF" --version | cut -d' ' -f2)" "$(strace -V | head -1)" "$(uname -r)" "$runs" \
 	"$(cut -d' ' -f1-3 /proc/loadavg)"
