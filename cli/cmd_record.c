@@ -78,7 +78,7 @@ static int record_docker(const char *image, char **dargs, size_t ndargs, char **
 	char *inner[4];
 	size_t ninner = 0;
 	cp_autorec *rec = NULL;
-	char err[1024];
+	struct cp_err err = { 0 };
 	int code, r;
 
 	if (!caps)
@@ -89,9 +89,9 @@ static int record_docker(const char *image, char **dargs, size_t ndargs, char **
 		inner[ninner++] = "--stats";
 	if (!hash_output)
 		inner[ninner++] = "--no-output-hash";
-	r = dkr_record(&d, inner, ninner, &rec, &code, err, sizeof(err));
+	r = dkr_record(&d, inner, ninner, &rec, &code, &err);
 	if (r < 0) {
-		cli_error("record --docker %s: %s", image, err);
+		cli_error("record --docker %s: %s", image, cp_err_str(&err));
 		return CP_EXIT_FAILURE;
 	}
 	if (!rec) {
@@ -175,7 +175,7 @@ int cmd_record(int argc, char **argv)
 	cp_autofree char **dargs = NULL;
 	size_t ndargs = 0;
 	struct sbx *sb = NULL;
-	char serr[1024];
+	struct cp_err serr = { 0 };
 	struct trace_opts o = { 0 };
 	struct trace_result res;
 	cp_autorec *rec = NULL;
@@ -306,9 +306,9 @@ int cmd_record(int argc, char **argv)
 	o.caps = caps;
 	o.progress = !quiet;
 	if (sandbox) {
-		r = sbx_begin(keep, &sb, serr, sizeof(serr));
+		r = sbx_begin(keep, &sb, &serr);
 		if (r < 0) {
-			cli_error("record: %s", serr);
+			cli_error("record: %s", cp_err_str(&serr));
 			return CP_EXIT_FAILURE;
 		}
 		o.child_setup = record_child_setup;
@@ -320,8 +320,8 @@ int cmd_record(int argc, char **argv)
 	if (baseline)
 		rec->baseline = cp_xstrdup(baseline);
 	r = trace_run(&o, rec, &res);
-	if (sb && sbx_end(cp_steal_pointer(&sb), serr, sizeof(serr)) < 0) {
-		cli_error("record: %s", serr);
+	if (sb && sbx_end(cp_steal_pointer(&sb), &serr) < 0) {
+		cli_error("record: %s", cp_err_str(&serr));
 		return CP_EXIT_FAILURE;
 	}
 	if (res.exec_errno) {

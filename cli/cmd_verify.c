@@ -385,7 +385,6 @@ int cmd_verify(int argc, char **argv)
 	size_t bad;
 	bool min_caps = false, min_sys = false, caps_given = false, pass, sandbox = false, in_place = false;
 	enum env env;
-	char err[1024];
 	struct cp_err gerr = { 0 };
 	struct dkr_opts dk = { 0 };
 	cp_autofree char **dargs = NULL;
@@ -511,11 +510,11 @@ int cmd_verify(int argc, char **argv)
 		dk.ndocker_args = rec->env_ndocker_args;
 		args_from_rec = true;
 		/* The recording is data anyone may have written: it must not widen the container's privileges. */
-		if (dkr_args_check(dargs, dk.ndocker_args, &bad, err, sizeof(err)) < 0) {
+		if (dkr_args_check(dargs, dk.ndocker_args, &bad, &gerr) < 0) {
 			cli_error(
 				"%s: recorded docker argument %s; refusing it (give --docker %s with the --docker-arg "
 				"values you trust to run anyway)",
-				input, err, dk.image);
+				input, cp_err_str(&gerr), dk.image);
 			return CP_EXIT_FAILURE;
 		}
 		printf("verify: recorded in a container of %s: verifying in %s of %s\n", dk.image,

@@ -102,7 +102,7 @@ void dkr_files_free(struct dkr_file *f, size_t n)
 	free(f);
 }
 
-int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, size_t errlen)
+int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, struct cp_err *err)
 {
 	cp_autofree char *exe = realpath("/proc/self/exe", NULL);
 	cp_autofree char *interp = NULL, *soname = NULL, *interp_real = NULL, *line = NULL;
@@ -114,15 +114,12 @@ int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, 
 	*out = NULL;
 	*n = 0;
 	*loader = SIZE_MAX;
-	if (!exe) {
-		cp_set_err(err, errlen, "cannot find capprof's own executable (/proc/self/exe): %s", strerror(errno));
-		return -errno;
-	}
+	if (!exe)
+		return cp_fail(err, -errno, "cannot find capprof's own executable (/proc/self/exe): %s",
+			       strerror(errno));
 	r = elf_names(exe, &soname, &interp);
-	if (r < 0) {
-		cp_set_err(err, errlen, "%s: cannot read its ELF headers: %s", exe, strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return cp_fail(err, r, "%s: cannot read its ELF headers: %s", exe, strerror(-r));
 	if (interp)
 		interp_real = realpath(interp, NULL);
 	f = cp_xcalloc(1, sizeof(*f));
@@ -132,8 +129,7 @@ int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, 
 
 	maps = fopen("/proc/self/maps", "re");
 	if (!maps) {
-		r = -errno;
-		cp_set_err(err, errlen, "/proc/self/maps: %s", strerror(-r));
+		r = cp_fail(err, -errno, "/proc/self/maps: %s", strerror(errno));
 		dkr_files_free(f, len);
 		return r;
 	}
@@ -164,9 +160,8 @@ int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, 
 		len++;
 	}
 	if (interp && *loader == SIZE_MAX) {
-		cp_set_err(err, errlen, "%s: its loader %s is not among the mapped files", exe, interp);
 		dkr_files_free(f, len);
-		return -ENOENT;
+		return cp_fail(err, -ENOENT, "%s: its loader %s is not among the mapped files", exe, interp);
 	}
 	*out = f;
 	*n = len;
@@ -425,49 +420,41 @@ static long numeric_user(const struct dkr_opts *o)
  * container's numeric user (a named user's uid lives in the image: any owner
  * but a link is accepted then; the directory it sits in is private anyway).
  */
-static int load_container_rec(const char *path, bool user_set, long uid, struct cp_rec **rec, char *err, size_t errlen)
+static int load_container_rec(const char *path, bool user_set, long uid, struct cp_rec **rec, struct cp_err *err)
 {
 	cp_autoclose int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	char proc[64];
-	struct cp_err lerr = { 0 };
 	struct stat st;
 	int r;
 
-	if (fd < 0) {
-		r = -errno;
-		cp_set_err(err, errlen, "the container's recording: %s",
-			   r == -ELOOP ? "is a symbolic link; refusing to read through it" : strerror(-r));
-		return r;
-	}
+	if (fd < 0)
+		return cp_fail(err, -errno, "the container's recording: %s",
+			       errno == ELOOP ? "is a symbolic link; refusing to read through it" : strerror(errno));
 	if (fstat(fd, &st) < 0)
-		return -errno;
+		return cp_fail(err, -errno, "the container's recording: %s", strerror(errno));
 	if (!S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-	    (st.st_uid != 0 && (!user_set || (uid >= 0 && st.st_uid != (uid_t)uid)))) {
-		cp_set_err(err, errlen,
-			   "the container's recording is not a regular file with one link owned by the container's "
-			   "user (owner uid %u, %ju links): refusing it",
-			   (unsigned)st.st_uid, (uintmax_t)st.st_nlink);
-		return -EPERM;
-	}
+	    (st.st_uid != 0 && (!user_set || (uid >= 0 && st.st_uid != (uid_t)uid))))
+		return cp_fail(err, -EPERM,
+			       "the container's recording is not a regular file with one link owned by the container's "
+			       "user (owner uid %u, %ju links): refusing it",
+			       (unsigned)st.st_uid, (uintmax_t)st.st_nlink);
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	r = rec_load(proc, rec, &lerr);
+	r = rec_load(proc, rec, err);
 	if (r < 0)
-		cp_set_err(err, errlen, "the container's recording: %s", cp_err_str(&lerr));
-	return r;
+		return cp_err_wrap(err, r, "the container's recording");
+	return 0;
 }
 
 /* An image name docker would take for an option: refuse it. */
-static int check_image(const struct dkr_opts *o, char *err, size_t errlen)
+static int check_image(const struct dkr_opts *o, struct cp_err *err)
 {
-	if (!o->image[0] || o->image[0] == '-') {
-		cp_set_err(err, errlen, "\"%s\" is not an image name", o->image);
-		return -EINVAL;
-	}
+	if (!o->image[0] || o->image[0] == '-')
+		return cp_fail(err, -EINVAL, "\"%s\" is not an image name", o->image);
 	return 0;
 }
 
 int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecord_opts, struct cp_rec **rec,
-	       int *exit_code, char *err, size_t errlen)
+	       int *exit_code, struct cp_err *err)
 {
 	struct dkr_file *files = NULL;
 	cp_autostrv a = { 0 };
@@ -482,17 +469,17 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 
 	*rec = NULL;
 	*exit_code = 125;
-	r = check_image(o, err, errlen);
+	r = check_image(o, err);
 	if (r < 0)
 		return r;
-	r = dkr_self_files(&files, &nfiles, &loader, err, errlen);
+	r = dkr_self_files(&files, &nfiles, &loader, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < nfiles; i++) {
 		if (strchr(files[i].host, ':') || strchr(files[i].name, '/')) {
-			cp_set_err(err, errlen, "%s: a path docker -v cannot take (':' in it)", files[i].host);
+			r = cp_fail(err, -EINVAL, "%s: a path docker -v cannot take (':' in it)", files[i].host);
 			dkr_files_free(files, nfiles);
-			return -EINVAL;
+			return r;
 		}
 	}
 	/*
@@ -504,16 +491,14 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 	 * by TOP.
 	 */
 	if (!mkdtemp(top)) {
-		r = -errno;
-		cp_set_err(err, errlen, "cannot make the output directory %s: %s", top, strerror(-r));
+		r = cp_fail(err, -errno, "cannot make the output directory %s: %s", top, strerror(errno));
 		dkr_files_free(files, nfiles);
 		return r;
 	}
 	out = cp_xasprintf("%s/out", top);
 	if (mkdir(out, 0700) < 0 || (user_set && uid >= 0 && chown(out, (uid_t)uid, (gid_t)-1) < 0) ||
 	    (user_set && uid < 0 && chmod(out, 0777) < 0)) {
-		r = -errno;
-		cp_set_err(err, errlen, "cannot make the output directory %s: %s", out, strerror(-r));
+		r = cp_fail(err, -errno, "cannot make the output directory %s: %s", out, strerror(errno));
 		dkr_files_free(files, nfiles);
 		rmdir(out);
 		rmdir(top);
@@ -561,25 +546,25 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 
 	r = sbx_spawn_wait(a.v, exit_code, NULL);
 	if (r < 0) {
-		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));
+		cp_fail(err, r, "cannot run docker: %s", strerror(-r));
 		goto out;
 	}
 	recpath = cp_xasprintf("%s/capprof.json", out);
 	if (faccessat(AT_FDCWD, recpath, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-		r = load_container_rec(recpath, user_set, uid, rec, err, errlen);
+		r = load_container_rec(recpath, user_set, uid, rec, err);
 out:
 	nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	return r;
 }
 
 int dkr_verify_run(const struct dkr_opts *o, char *const *run_args, size_t nrun_args, struct cp_rec *run,
-		   int *exit_code, char *err, size_t errlen)
+		   int *exit_code, struct cp_err *err)
 {
 	cp_autostrv a = { 0 };
 	int r;
 
 	*exit_code = 125;
-	r = check_image(o, err, errlen);
+	r = check_image(o, err);
 	if (r < 0)
 		return r;
 	run_head(&a, o, !o->use_fds);
@@ -599,6 +584,6 @@ int dkr_verify_run(const struct dkr_opts *o, char *const *run_args, size_t nrun_
 			*o->timed_out = to;
 	}
 	if (r < 0)
-		cp_set_err(err, errlen, "cannot run docker: %s", strerror(-r));
-	return r;
+		return cp_fail(err, r, "cannot run docker: %s", strerror(-r));
+	return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The policy for container-engine arguments a recording supplies (engine_args.h). */
 #include "sandbox/engine_args.h"
+#include "common/err.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -117,7 +118,7 @@ static bool security_opt_widens(const char *v)
 	       !strcmp(v, "no-new-privileges=false") || !strcmp(v, "no-new-privileges:false");
 }
 
-int dkr_args_check(char *const *args, size_t n, size_t *bad, char *err, size_t errlen)
+int dkr_args_check(char *const *args, size_t n, size_t *bad, struct cp_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *a = args[i], *v = NULL, *why = NULL;
@@ -147,10 +148,9 @@ int dkr_args_check(char *const *args, size_t n, size_t *bad, char *err, size_t e
 		}
 		if (why) {
 			*bad = at;
-			cp_set_err(err, errlen, "\"%s%s%s\" %s", a, v && i != at ? " " : "", v && i != at ? v : "",
-				   why);
-			cp_scrub_controls(err);
-			return -EPERM;
+			/* cp_fail scrubs control characters: the arguments may come from a recording. */
+			return cp_fail(err, -EPERM, "\"%s%s%s\" %s", a, v && i != at ? " " : "", v && i != at ? v : "",
+				       why);
 		}
 	}
 	return 0;

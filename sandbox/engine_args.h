@@ -14,11 +14,13 @@
 
 #include <stddef.h>
 
+struct cp_err;
+
 /*
  * Check args (one `docker run` argument each, as --docker-arg takes them).
  * Returns 0, or -EPERM and one line naming the argument and why; *bad is
  * set to its index.
  */
-int dkr_args_check(char *const *args, size_t n, size_t *bad, char *err, size_t errlen);
+int dkr_args_check(char *const *args, size_t n, size_t *bad, struct cp_err *err);
 
 #endif

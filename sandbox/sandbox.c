@@ -17,6 +17,7 @@
  *  - mounts of single files (a container's /etc/resolv.conf): bound read-only.
  */
 #include "sandbox/sandbox.h"
+#include "common/err.h"
 #include "common/util.h"
 
 #include <dirent.h>
@@ -100,40 +101,29 @@ static bool dir_is_empty(const char *path)
 	return n == 0;
 }
 
-int sbx_begin(const char *keep_dir, struct sbx **out, char *err, size_t errlen)
+int sbx_begin(const char *keep_dir, struct sbx **out, struct cp_err *err)
 {
 	struct sbx *s;
 	char *dir;
 	int r;
 
 	*out = NULL;
-	if (geteuid() != 0) {
-		cp_set_err(err, errlen, "--sandbox needs root: it mounts overlays in a private mount namespace");
-		return -EPERM;
-	}
+	if (geteuid() != 0)
+		return cp_fail(err, -EPERM, "--sandbox needs root: it mounts overlays in a private mount namespace");
 	if (keep_dir) {
-		if (mkdir(keep_dir, 0700) < 0 && errno != EEXIST) {
-			r = -errno;
-			cp_set_err(err, errlen, "--keep-changes %s: %s", keep_dir, strerror(-r));
-			return r;
-		}
-		if (!dir_is_empty(keep_dir)) {
-			cp_set_err(err, errlen, "--keep-changes %s: not an empty directory", keep_dir);
-			return -EEXIST;
-		}
+		if (mkdir(keep_dir, 0700) < 0 && errno != EEXIST)
+			return cp_fail(err, -errno, "--keep-changes %s: %s", keep_dir, strerror(errno));
+		if (!dir_is_empty(keep_dir))
+			return cp_fail(err, -EEXIST, "--keep-changes %s: not an empty directory", keep_dir);
 		dir = realpath(keep_dir, NULL);
-		if (!dir) {
-			r = -errno;
-			cp_set_err(err, errlen, "--keep-changes %s: %s", keep_dir, strerror(-r));
-			return r;
-		}
+		if (!dir)
+			return cp_fail(err, -errno, "--keep-changes %s: %s", keep_dir, strerror(errno));
 	} else {
 		const char *base = getenv("TMPDIR");
 
 		dir = cp_xasprintf("%s/capprof-sandbox.XXXXXX", base && *base ? base : "/var/tmp");
 		if (!mkdtemp(dir)) {
-			r = -errno;
-			cp_set_err(err, errlen, "cannot make the sandbox directory %s: %s", dir, strerror(-r));
+			r = cp_fail(err, -errno, "cannot make the sandbox directory %s: %s", dir, strerror(errno));
 			free(dir);
 			return r;
 		}
@@ -150,13 +140,11 @@ int sbx_begin(const char *keep_dir, struct sbx **out, char *err, size_t errlen)
 	s->dir = dir;
 	s->keep = keep_dir != NULL;
 	if (!getcwd(s->cwd, sizeof(s->cwd))) {
-		r = -errno;
-		cp_set_err(err, errlen, "cannot read the working directory: %s", strerror(-r));
+		r = cp_fail(err, -errno, "cannot read the working directory: %s", strerror(errno));
 		goto fail;
 	}
 	if (pipe2(s->errfd, O_CLOEXEC) < 0) {
-		r = -errno;
-		cp_set_err(err, errlen, "pipe: %s", strerror(-r));
+		r = cp_fail(err, -errno, "pipe: %s", strerror(errno));
 		goto fail;
 	}
 	fcntl(s->errfd[0], F_SETFL, O_NONBLOCK);
@@ -540,7 +528,7 @@ int sbx_enter(struct sbx *s)
 	return 0;
 }
 
-int sbx_end(struct sbx *s, char *err, size_t errlen)
+int sbx_end(struct sbx *s, struct cp_err *err)
 {
 	char buf[1024];
 	ssize_t n;
@@ -554,7 +542,7 @@ int sbx_end(struct sbx *s, char *err, size_t errlen)
 		memcpy(&r, buf, sizeof(r));
 		if (r >= 0)
 			r = -EIO;
-		cp_set_err(err, errlen, "sandbox: %s", buf + sizeof(int));
+		cp_fail(err, r, "sandbox: %s", buf + sizeof(int));
 	}
 	close(s->errfd[0]);
 	close(s->errfd[1]);
@@ -568,10 +556,8 @@ int sbx_end(struct sbx *s, char *err, size_t errlen)
 	} else {
 		cr = rm_tree(s->dir);
 	}
-	if (cr < 0 && r == 0) {
-		r = cr;
-		cp_set_err(err, errlen, "sandbox: cannot remove %s: %s", s->dir, strerror(-cr));
-	}
+	if (cr < 0 && r == 0)
+		r = cp_fail(err, cr, "sandbox: cannot remove %s: %s", s->dir, strerror(-cr));
 	free(s->dir);
 	free(s);
 	return r;

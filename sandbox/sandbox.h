@@ -2,8 +2,8 @@
 /*
  * Where a workload runs when it must not change the host: a throw-away
  * overlay of the host's filesystems (--sandbox), or a Docker container
- * (--docker IMAGE). Library code: returns 0 or -errno with a message in err,
- * never prints. docs/sandbox-and-docker.md describes both.
+ * (--docker IMAGE). Library code: returns 0 or -errno with a message in err
+ * (common/err.h), never prints. docs/sandbox-and-docker.md describes both.
  */
 #ifndef CP_SANDBOX_H
 #define CP_SANDBOX_H
@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct cp_err;
 struct cp_rec;
 
 /* ---- --sandbox: private mount namespace on overlays of the host ---- */
@@ -25,7 +26,7 @@ struct sbx;
  * empty) whose upper layers survive sbx_end. One sbx per run: every run
  * starts from a fresh overlay of the host.
  */
-int sbx_begin(const char *keep_dir, struct sbx **out, char *err, size_t errlen);
+int sbx_begin(const char *keep_dir, struct sbx **out, struct cp_err *err);
 
 /*
  * In the traced child, before the filter is loaded: enter a new mount
@@ -40,7 +41,7 @@ int sbx_enter(struct sbx *s);
  * as -errno with err), then remove the work directory, or with keep_dir
  * everything but the upper layers and the "mounts" list. NULL is fine.
  */
-int sbx_end(struct sbx *s, char *err, size_t errlen);
+int sbx_end(struct sbx *s, struct cp_err *err);
 
 /* Where the upper layers are (keep_dir or the temporary directory). */
 const char *sbx_dir(const struct sbx *s);
@@ -69,7 +70,7 @@ struct dkr_file {
 	char *name; /* file name under /.capprof/lib (or "capprof") */
 };
 
-int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, char *err, size_t errlen);
+int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, struct cp_err *err);
 void dkr_files_free(struct dkr_file *f, size_t n);
 
 /*
@@ -80,7 +81,7 @@ void dkr_files_free(struct dkr_file *f, size_t n);
  * when the container left no recording. Returns 0 or -errno with err.
  */
 int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecord_opts, struct cp_rec **rec,
-	       int *exit_code, char *err, size_t errlen);
+	       int *exit_code, struct cp_err *err);
 
 /*
  * verify --docker: `docker run --rm` with run_args (the flags of `emit
@@ -89,7 +90,7 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
  * hash when stdout is not a terminal. Returns 0 or -errno with err.
  */
 int dkr_verify_run(const struct dkr_opts *o, char *const *run_args, size_t nrun_args, struct cp_rec *run,
-		   int *exit_code, char *err, size_t errlen);
+		   int *exit_code, struct cp_err *err);
 
 /*
  * Run argv (no shell) and wait; *status is its exit code (128+N on signal

@@ -56,7 +56,6 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	struct dkr_opts dk = { .image = d->image, .argv = d->argv };
 	cp_autofree char **dargs = cp_xcalloc(d->ndocker_args + 3, sizeof(char *));
 	cp_autofree char *name = cp_xasprintf("capprof-trial-%d-%u", (int)getpid(), ++d->ntrials);
-	char msg[CP_ERR_MAX] = "";
 	bool timed_out = false;
 	uint64_t t0, took;
 	cp_autofree char *text = NULL, *path = NULL;
@@ -119,23 +118,24 @@ int vfy_docker_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *o, 
 	dk.timed_out = &timed_out;
 	o->rec = rec_new();
 	t0 = cp_now_ns();
-	r = dkr_verify_run(&dk, flags.v, flags.n, NULL, &code, msg, sizeof(msg));
-	if (r < 0)
-		cp_fail(err, r, "%s", msg);
+	r = dkr_verify_run(&dk, flags.v, flags.n, NULL, &code, err);
 	took = cp_now_ns() - t0;
 	if (timed_out) {
 		char *kill_argv[] = { "docker", "kill", name, NULL };
 		const int nfd[3] = { in, in, in };
-		int kc;
+		int kc, kr;
 		bool kto;
 		char line[160];
 
-		sbx_spawn_wait_fds_timeout(kill_argv, nfd, 60, &kc, &kto);
+		/* docker kill's own status is not checked: the container may have ended meanwhile. */
+		kr = sbx_spawn_wait_fds_timeout(kill_argv, nfd, 60, &kc, &kto);
+		if (kr < 0)
+			return cp_fail(err, kr, "cannot run docker kill %s: %s", name, strerror(-kr));
 		code = 124;
 		snprintf(line, sizeof(line),
 			 "capprof: trial stopped after %us (5 times the slowest run, at least 120 s)\n", dk.timeout_s);
 		if (write(cerr, line, strlen(line)) < 0)
-			return -errno;
+			return cp_fail(err, -errno, "cannot write the captured stderr: %s", strerror(errno));
 		r = 0;
 	} else if (took > d->slowest_ns) {
 		d->slowest_ns = took;
@@ -212,7 +212,6 @@ int vfy_docker_verify(const struct cp_rec *rec, const struct dkr_opts *o, const 
 	cp_autofree char *dir = NULL, *gen_path = NULL, *text = NULL, *abs = NULL;
 	struct gen_opts go = { .format = GEN_DOCKER };
 	struct gen_runtime *rt = NULL;
-	char msg[CP_ERR_MAX] = "";
 	int r;
 
 	*exit_code = 125;
@@ -254,10 +253,7 @@ int vfy_docker_verify(const struct cp_rec *rec, const struct dkr_opts *o, const 
 	go.profile_path = profile_path;
 	go.runtime = NULL;
 	gen_docker_run_args(rec, &go, flags);
-	/* sandbox/ still writes a char buffer */
-	r = dkr_verify_run(o, flags->v, flags->n, run, exit_code, msg, sizeof(msg));
-	if (r < 0)
-		cp_fail(err, r, "%s", msg);
+	r = dkr_verify_run(o, flags->v, flags->n, run, exit_code, err);
 out:
 	if (gen_path)
 		unlink(gen_path);

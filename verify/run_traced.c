@@ -123,7 +123,7 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 	struct trace_result res = { 0 };
 	struct sbx *sb = NULL;
 	struct cp_err perr = { 0 };
-	char msg[256], sbmsg[CP_ERR_MAX] = "";
+	char msg[256];
 	int p[2], r;
 	ssize_t n;
 
@@ -166,17 +166,17 @@ int vfy_traced_run(void *ctx, const struct vfy_trial *t, struct vfy_outcome *out
 	fflush(stdout);
 	/* --sandbox: every run starts from a fresh overlay of the host. */
 	if (v->sandbox) {
-		r = sbx_begin(NULL, &sb, sbmsg, sizeof(sbmsg));
+		r = sbx_begin(NULL, &sb, err);
 		if (r < 0)
-			return cp_fail(err, r, "%s", sbmsg);
+			return r;
 		ca.sandbox = sb;
 	}
 	r = trace_run(&o, out->rec, &res);
 	if (sb) {
-		int sr = sbx_end(sb, sbmsg, sizeof(sbmsg));
+		int sr = sbx_end(sb, err);
 
 		if (sr < 0)
-			return cp_fail(err, sr, "%s", sbmsg);
+			return sr;
 	}
 	if (r < 0) {
 		return cp_fail(err, r, "tracing failed: %s", strerror(-r));

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "sandbox/engine_args.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -46,7 +47,7 @@ static void refused(void **state)
 		{ { "--mount", "type=bind,source=/,target=/h" }, 0, "host system path" },
 		{ { "--mount=type=bind,src=/proc,dst=/p" }, 0, "host system path" },
 	};
-	char err[256];
+	struct cp_err err = { 0 };
 
 	(void)state;
 	for (size_t i = 0; i < N(cases); i++) {
@@ -54,11 +55,11 @@ static void refused(void **state)
 
 		while (n < 3 && cases[i].args[n])
 			n++;
-		if (dkr_args_check((char *const *)cases[i].args, n, &bad, err, sizeof(err)) != -EPERM)
+		if (dkr_args_check((char *const *)cases[i].args, n, &bad, &err) != -EPERM)
 			fail_msg("case %zu (%s) not refused", i, cases[i].args[0]);
 		assert_int_equal(bad, cases[i].bad);
-		if (!strstr(err, cases[i].why) || !strstr(err, cases[i].args[cases[i].bad]))
-			fail_msg("case %zu: %s", i, err);
+		if (!strstr(err.msg, cases[i].why) || !strstr(err.msg, cases[i].args[cases[i].bad]))
+			fail_msg("case %zu: %s", i, err.msg);
 	}
 }
 
@@ -86,12 +87,12 @@ static void allowed(void **state)
 		"/home2:/h",
 		"--read-only",
 	};
-	char err[256];
+	struct cp_err err = { 0 };
 	size_t bad = 99;
 
 	(void)state;
-	if (dkr_args_check((char *const *)ok, N(ok), &bad, err, sizeof(err)) != 0)
-		fail_msg("refused: %s", err);
+	if (dkr_args_check((char *const *)ok, N(ok), &bad, &err) != 0)
+		fail_msg("refused: %s", err.msg);
 }
 
 int main(void)

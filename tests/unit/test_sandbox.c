@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/err.h"
 #include "common/recording.h"
 #include "common/util.h"
 #include "generator/gen.h"
@@ -25,14 +26,15 @@ static void self_files(void **state)
 {
 	struct dkr_file *f = NULL;
 	size_t n = 0, loader = 0;
-	char err[256] = "", exe[PATH_MAX];
+	struct cp_err err = { 0 };
+	char exe[PATH_MAX];
 	bool libc = false, cmocka = false;
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	(void)state;
 	assert_true(len > 0);
 	exe[len] = '\0';
-	assert_int_equal(dkr_self_files(&f, &n, &loader, err, sizeof(err)), 0);
+	assert_int_equal(dkr_self_files(&f, &n, &loader, &err), 0);
 	assert_true(n >= 3);
 	assert_string_equal(f[0].name, "capprof");
 	assert_string_equal(f[0].host, exe);
@@ -64,7 +66,8 @@ static void docker_run_argv(void **state)
 	struct cp_buf want = { 0 };
 	char *const docker_args[] = { "--name", "trial" }, *const argv[] = { "sh", "-c", "true", NULL };
 	struct dkr_opts o = { .image = "debian:12", .engine = "echo", .argv = argv, .use_fds = true };
-	char out[1024] = "", err[256] = "";
+	char out[1024] = "";
+	struct cp_err err = { 0 };
 	int code = -1, fd = memfd_create("argv", MFD_CLOEXEC);
 	ssize_t n;
 
@@ -88,7 +91,7 @@ static void docker_run_argv(void **state)
 	o.ndocker_args = 2;
 	o.fds[0] = o.fds[2] = open("/dev/null", O_RDWR | O_CLOEXEC);
 	o.fds[1] = fd;
-	assert_int_equal(dkr_verify_run(&o, words.v, words.n, NULL, &code, err, sizeof(err)), 0);
+	assert_int_equal(dkr_verify_run(&o, words.v, words.n, NULL, &code, &err), 0);
 	assert_int_equal(code, 0);
 	n = pread(fd, out, sizeof(out) - 1, 0);
 	assert_true(n > 0);
@@ -124,15 +127,16 @@ static void spawn_status(void **state)
 
 static void keep_dir_must_be_empty(void **state)
 {
-	char dir[] = "/tmp/capprof-unit.XXXXXX", err[512] = "";
+	char dir[] = "/tmp/capprof-unit.XXXXXX";
+	struct cp_err err = { 0 };
 	char *file, *sub;
 	struct sbx *s = NULL;
 	struct stat st;
 
 	(void)state;
 	if (geteuid() != 0) {
-		assert_int_equal(sbx_begin(NULL, &s, err, sizeof(err)), -EPERM);
-		assert_non_null(strstr(err, "needs root"));
+		assert_int_equal(sbx_begin(NULL, &s, &err), -EPERM);
+		assert_non_null(strstr(cp_err_str(&err), "needs root"));
 		skip();
 	}
 	assert_non_null(mkdtemp(dir));
@@ -140,22 +144,22 @@ static void keep_dir_must_be_empty(void **state)
 	assert_true(asprintf(&file, "%s/x", dir) > 0);
 	assert_true(asprintf(&sub, "%s/new", dir) > 0);
 	/* A missing directory is made, an empty one used, and sbx_end keeps it. */
-	assert_int_equal(sbx_begin(sub, &s, err, sizeof(err)), 0);
+	assert_int_equal(sbx_begin(sub, &s, &err), 0);
 	assert_string_equal(sbx_dir(s), sub);
-	assert_int_equal(sbx_end(s, err, sizeof(err)), 0);
+	assert_int_equal(sbx_end(s, &err), 0);
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(rmdir(sub), 0);
 	/* A non-empty one is refused, naming it. */
 	fclose(fopen(file, "w"));
-	assert_int_equal(sbx_begin(dir, &s, err, sizeof(err)), -EEXIST);
+	assert_int_equal(sbx_begin(dir, &s, &err), -EEXIST);
 	assert_null(s);
-	assert_non_null(strstr(err, "not an empty directory"));
-	assert_non_null(strstr(err, dir));
+	assert_non_null(strstr(cp_err_str(&err), "not an empty directory"));
+	assert_non_null(strstr(cp_err_str(&err), dir));
 	unlink(file);
 	rmdir(dir);
 	free(file);
 	free(sub);
-	assert_int_equal(sbx_end(NULL, err, sizeof(err)), 0);
+	assert_int_equal(sbx_end(NULL, &err), 0);
 }
 
 int main(void)
