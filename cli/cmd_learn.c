@@ -11,13 +11,13 @@
 #include "common/err.h"
 #include "common/names.h"
 #include "generator/audit.h"
+#include "sandbox/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -169,48 +169,34 @@ static int learn_kmsg(struct learn *l)
 	return 0;
 }
 
-/* Run a log reader (argv[0] looked up in PATH) and read its standard output. */
+/*
+ * Run a log reader (argv[0] looked up in PATH) and read its standard output.
+ * -ENOENT when it is not there (or exits 127), -EIO when it fails otherwise.
+ */
 static int learn_exec(struct learn *l, char *const argv[])
 {
-	int p[2], status;
-	pid_t pid;
+	struct sbx_child c;
+	int fd, status, r;
 	FILE *f;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-
-		close(p[0]);
-		close(p[1]);
-		return -e;
+	r = sbx_spawn_pipe(argv, &c, &fd);
+	if (r < 0)
+		return r;
+	f = fdopen(fd, "r");
+	if (f) {
+		learn_stream(l, f);
+		fclose(f);
+	} else {
+		close(fd); /* the reader ends on EPIPE */
 	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		if (dup2(p[1], STDOUT_FILENO) < 0 || (null >= 0 && dup2(null, STDIN_FILENO) < 0))
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(p[1]);
-	f = fdopen(p[0], "r");
-	if (!f) {
-		close(p[0]);
-		waitpid(pid, &status, 0);
+	r = sbx_child_wait(&c, &status);
+	if (r < 0)
+		return r == -ENOENT ? r : -EIO; /* it could not be executed */
+	if (!f)
 		return -ENOMEM;
-	}
-	learn_stream(l, f);
-	fclose(f);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	if (status == 127)
 		return -ENOENT;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return -EIO;
-	return 0;
+	return status ? -EIO : 0;
 }
 
 static int learn_file(struct learn *l, const char *path)

@@ -15,7 +15,7 @@
 #include "common/recording.h"
 #include "common/elf.h"
 #include "common/util.h"
-#include "tracer/outcap.h"
+#include "sandbox/spawn.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -24,14 +24,12 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define DKR_ROOT "/.capprof"
@@ -169,164 +167,6 @@ int dkr_self_files(struct dkr_file **out, size_t *n, size_t *loader, struct cp_e
 }
 
 /* ---- running docker ---- */
-
-static volatile sig_atomic_t fwd_pid;
-
-static void forward(int sig)
-{
-	if (fwd_pid > 0)
-		kill(fwd_pid, sig);
-}
-
-/* In the child: exec argv; when that fails, send -errno to the parent through errfd and exit 127. */
-static noreturn void exec_or_report(char *const *argv, int errfd)
-{
-	int e;
-
-	execvp(argv[0], argv);
-	e = -errno;
-	if (write(errfd, &e, sizeof(e)) < 0)
-		_exit(127);
-	_exit(127);
-}
-
-/*
- * In the parent once the child has ended: the child's exec error from errfd
- * (closed here), or 0. A failed exec of docker itself is capprof's error,
- * not the workload's 127.
- */
-static int exec_error(int errfd)
-{
-	int e = 0, r = 0;
-
-	if (read(errfd, &e, sizeof(e)) == (ssize_t)sizeof(e) && e < 0)
-		r = e;
-	close(errfd);
-	return r;
-}
-
-int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
-{
-	struct outcap oc = { .rfd = -1, .wfd = -1 };
-	struct sigaction ign = { .sa_handler = SIG_IGN }, fw = { .sa_handler = forward }, old_int, old_quit, old_term,
-			 old_hup;
-	int st, r = 0, ep[2];
-	pid_t pid, w;
-
-	if (pipe2(ep, O_CLOEXEC) < 0)
-		return -errno;
-	if ((r = outcap_prepare(&oc, out != NULL)) < 0) {
-		close(ep[0]);
-		close(ep[1]);
-		return r;
-	}
-
-	/*
-	 * A terminal's ^C reaches docker too, which passes it to the container;
-	 * capprof waits for the recording. SIGTERM and SIGHUP are forwarded.
-	 */
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	sigaction(SIGTERM, &fw, &old_term);
-	sigaction(SIGHUP, &fw, &old_hup);
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(ep[0]);
-		close(ep[1]);
-		if (out)
-			outcap_finish(&oc, out);
-		goto out;
-	}
-	if (pid == 0) {
-		if (outcap_child(&oc) < 0)
-			_exit(125);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		exec_or_report(argv, ep[1]);
-	}
-	close(ep[1]);
-	if (outcap_start(&oc) < 0 && oc.wfd >= 0) {
-		close(oc.wfd);
-		oc.wfd = -1;
-	}
-	fwd_pid = pid;
-	do
-		w = waitpid(pid, &st, 0);
-	while (w < 0 && errno == EINTR);
-	fwd_pid = 0;
-	if (out)
-		outcap_finish(&oc, out);
-	r = exec_error(ep[0]);
-	if (r < 0)
-		goto out;
-	if (w < 0) {
-		r = -errno;
-		goto out;
-	}
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-out:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	return r;
-}
-
-int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status)
-{
-	bool to;
-
-	return sbx_spawn_wait_fds_timeout(argv, fds, 0, status, &to);
-}
-
-int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status, bool *timed_out)
-{
-	int st, r = 0, ep[2];
-	uint64_t deadline = timeout_s ? cp_now_ns() + (uint64_t)timeout_s * 1000000000ull : 0;
-	pid_t pid, w;
-
-	*timed_out = false;
-	if (pipe2(ep, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(ep[0]);
-		close(ep[1]);
-		return r;
-	}
-	if (pid == 0) {
-		for (int i = 0; i < 3; i++)
-			if (dup2(fds[i], i) < 0)
-				_exit(125);
-		exec_or_report(argv, ep[1]);
-	}
-	close(ep[1]);
-	for (;;) {
-		w = waitpid(pid, &st, deadline ? WNOHANG : 0);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w != 0)
-			break;
-		if (cp_now_ns() > deadline && !*timed_out) {
-			*timed_out = true;
-			kill(pid, SIGKILL);
-			deadline = 0; /* now wait for it */
-			continue;
-		}
-		usleep(100000);
-	}
-	r = exec_error(ep[0]);
-	if (r < 0)
-		return r;
-	if (w < 0)
-		return -errno;
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	return 0;
-}
 
 static bool apparmor_enabled(void)
 {

@@ -92,16 +92,4 @@ int dkr_record(const struct dkr_opts *o, char *const *record_opts, size_t nrecor
 int dkr_verify_run(const struct dkr_opts *o, char *const *run_args, size_t nrun_args, struct cp_rec *run,
 		   int *exit_code, struct cp_err *err);
 
-/*
- * Run argv (no shell) and wait; *status is its exit code (128+N on signal
- * N). With out, stdout passes through a pipe and its hash goes to out.
- * -ENOENT/-EACCES when argv[0] cannot be executed.
- */
-int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out);
-
-/* The same with fds[0..2] as stdin, stdout and stderr (verify --minimize captures both outputs). */
-int sbx_spawn_wait_fds(char *const *argv, const int fds[3], int *status);
-/* The same, killing argv's process after timeout_s seconds (0: never); *timed_out says so. */
-int sbx_spawn_wait_fds_timeout(char *const *argv, const int fds[3], unsigned timeout_s, int *status, bool *timed_out);
-
 #endif

@@ -22,6 +22,7 @@
 #include "common/util.h"
 #include "generator/gen.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/spawn.h"
 #include "verify/verify.h"
 
 /* The trial's profile text: the given one, or derived, without t->drop. */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* sandbox/: the files --docker binds into a container, the docker run argv, and --keep-changes checks. */
+/*
+ * sandbox/: the files --docker binds into a container, the docker run argv,
+ * the helper spawners, and --keep-changes checks.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +23,7 @@
 #include "common/util.h"
 #include "generator/gen.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/spawn.h"
 
 /* This test binary is dynamic: itself, its loader, libc and cmocka by soname. */
 static void self_files(void **state)
@@ -104,10 +108,11 @@ static void docker_run_argv(void **state)
 	close(fd);
 }
 
-/* The spawners: exit status passed on, a command that cannot be executed is capprof's error. */
+/* The spawners: exit status passed on, the timeout, a command that cannot be executed is capprof's error. */
 static void spawn_status(void **state)
 {
 	char *const exit3[] = { "sh", "-c", "exit 3", NULL }, *const missing[] = { "/nonexistent/capprof-x", NULL };
+	char *const slow[] = { "sleep", "30", NULL };
 	int fds[3], status = -1;
 	bool to = true;
 
@@ -117,12 +122,84 @@ static void spawn_status(void **state)
 	assert_int_equal(sbx_spawn_wait_fds_timeout(exit3, fds, 0, &status, &to), 0);
 	assert_int_equal(status, 3);
 	assert_false(to);
+	/* Past its timeout it is killed (128+SIGKILL), and says so. */
+	assert_int_equal(sbx_spawn_wait_fds_timeout(slow, fds, 1, &status, &to), 0);
+	assert_true(to);
+	assert_int_equal(status, 128 + 9);
 	assert_int_equal(sbx_spawn_wait_fds(missing, fds, &status), -ENOENT);
 	assert_int_equal(sbx_spawn_wait(missing, &status, NULL), -ENOENT);
 	status = -1;
 	assert_int_equal(sbx_spawn_wait(exit3, &status, NULL), 0);
 	assert_int_equal(status, 3);
 	close(fds[0]);
+}
+
+/* Everything the child wrote to fd, until EOF. */
+static size_t read_all(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	return len;
+}
+
+/* learn's spawner: stdout read back through the pipe, stdin /dev/null, the exit status and exec errors. */
+static void spawn_pipe(void **state)
+{
+	char *const prog[] = { "sh", "-c", "printf 'one\\ntwo\\n'; cat; exit 5", NULL };
+	char *const own127[] = { "sh", "-c", "exit 127", NULL }, *const missing[] = { "/nonexistent/capprof-x", NULL };
+	struct sbx_child c;
+	char buf[64];
+	int fd = -1, status = -1;
+
+	(void)state;
+	assert_int_equal(sbx_spawn_pipe(prog, &c, &fd), 0);
+	assert_int_equal(read_all(fd, buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "one\ntwo\n");
+	close(fd);
+	assert_int_equal(sbx_child_wait(&c, &status), 0);
+	assert_int_equal(status, 5);
+
+	/* The program's own 127 is its status; a command that is not there is -ENOENT. */
+	assert_int_equal(sbx_spawn_pipe(own127, &c, &fd), 0);
+	assert_int_equal(read_all(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	assert_int_equal(sbx_child_wait(&c, &status), 0);
+	assert_int_equal(status, 127);
+	status = -1;
+	assert_int_equal(sbx_spawn_pipe(missing, &c, &fd), 0);
+	assert_int_equal(read_all(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	assert_int_equal(sbx_child_wait(&c, &status), -ENOENT);
+	assert_int_equal(status, -1);
+}
+
+/* An fd given as the very stdio slot it sits in reaches the child, even when close-on-exec. */
+static void spawn_fd_in_place(void **state)
+{
+	char *const hello[] = { "echo", "hi", NULL };
+	int p[2], saved = dup(1), status = -1;
+	int fds[3] = { -1, 1, -1 };
+	char buf[16];
+	int r;
+
+	(void)state;
+	assert_true(saved >= 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	fflush(stdout);
+	assert_int_equal(dup3(p[1], 1, O_CLOEXEC), 1);
+	close(p[1]);
+	r = sbx_spawn_wait_fds(hello, fds, &status);
+	assert_int_equal(dup2(saved, 1), 1);
+	close(saved);
+	assert_int_equal(r, 0);
+	assert_int_equal(status, 0);
+	assert_int_equal(read_all(p[0], buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "hi\n");
+	close(p[0]);
 }
 
 static void keep_dir_must_be_empty(void **state)
@@ -165,10 +242,9 @@ static void keep_dir_must_be_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(self_files),
-		cmocka_unit_test(docker_run_argv),
-		cmocka_unit_test(spawn_status),
-		cmocka_unit_test(keep_dir_must_be_empty),
+		cmocka_unit_test(self_files),	     cmocka_unit_test(docker_run_argv),
+		cmocka_unit_test(spawn_status),	     cmocka_unit_test(spawn_pipe),
+		cmocka_unit_test(spawn_fd_in_place), cmocka_unit_test(keep_dir_must_be_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
