@@ -304,21 +304,27 @@ static void fill_metadata(struct cp_rec *rec, const char *source)
  * Without auditd, kauditd prints audit records through printk_ratelimit():
  * at most kernel.printk_ratelimit_burst records every printk_ratelimit
  * seconds (10 per 5 s by default), one per call, not per distinct syscall;
- * the rest are dropped (kernel/audit.c kauditd_printk_skb). Say so.
+ * the rest are dropped (kernel/audit.c kauditd_printk_skb). A raised burst
+ * only counts from the next interval on (measured on 6.18: a run right after
+ * the raise, in an interval already spent, logged nothing); an interval of
+ * 0 turns the limit off at once. Say so.
  */
 static void warn_ratelimit(void)
 {
 	cp_autofree char *burst = NULL, *interval = NULL;
-	uint64_t b = 0;
+	uint64_t b = 0, i = 0;
 
 	if (cp_read_file("/proc/sys/kernel/printk_ratelimit_burst", 64, &burst, NULL) < 0 ||
 	    cp_read_file("/proc/sys/kernel/printk_ratelimit", 64, &interval, NULL) < 0)
 		return;
 	burst[strcspn(burst, "\n")] = '\0';
 	interval[strcspn(interval, "\n")] = '\0';
+	if (cp_parse_u64(interval, &i) == 0 && i == 0)
+		return;
 	if (cp_parse_u64(burst, &b) == 0 && b < 1000)
 		cli_warn("learn: without auditd the kernel logs at most %s audit records every %s s and drops the "
-			 "rest; while learning, raise kernel.printk_ratelimit_burst (sysctl) or run auditd",
+			 "rest; while learning, set kernel.printk_ratelimit=0 (sysctl; no limit, at once) or run "
+			 "auditd",
 			 burst, interval);
 }
 

@@ -58,3 +58,23 @@ rec_caps() { python3 -c 'import json,sys; [print(c) for c in sorted(json.load(op
 assert_eq() { # WHAT EXPECTED ACTUAL
 	[[ "$2" == "$3" ]] || fail "$1: expected [$2], got [$3]"
 }
+
+# Without auditd the kernel prints seccomp audit records through
+# printk_ratelimit(): 10 per 5 s by default, the rest dropped. A raised
+# kernel.printk_ratelimit_burst only counts from the next interval (a run
+# right after the raise, in a spent interval, logged nothing); an interval
+# of 0 turns the limit off at once. printk_limit_off does that and holds a
+# lock until the script exits, so that tests take turns and none saves
+# another's 0; the caller's EXIT trap runs printk_limit_restore.
+printk_limit_saved=
+printk_limit_off() {
+	mkdir -p /run/lock/capprof
+	exec {printk_limit_lock}>/run/lock/capprof/printk-limit.lock
+	flock "$printk_limit_lock"
+	printk_limit_saved=$(cat /proc/sys/kernel/printk_ratelimit)
+	echo 0 >/proc/sys/kernel/printk_ratelimit
+}
+printk_limit_restore() {
+	[[ -n $printk_limit_saved ]] && echo "$printk_limit_saved" >/proc/sys/kernel/printk_ratelimit
+	return 0
+}

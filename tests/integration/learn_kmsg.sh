@@ -49,16 +49,8 @@ grep -q 'nonexistent.log: No such file' err || fail "$(cat err)"
 assert_eq "first path" "path one" "$(cat out)"
 "$CAPPROF" emit -i rec.json --docker --complain -o complain.json || fail "emit --complain"
 grep -q '"defaultAction":	"SCMP_ACT_LOG"' complain.json || fail "not a complain profile"
-# Without auditd the kernel prints at most printk_ratelimit_burst records per
-# printk_ratelimit seconds: raise it for the test, put it back after.
-# Tests that raise it take turns (the lock is held until this script exits,
-# after the trap has put the value back), so none saves another's value.
-mkdir -p /run/lock/capprof
-exec {lockfd}>/run/lock/capprof/printk-burst.lock
-flock "$lockfd"
-burst=$(cat /proc/sys/kernel/printk_ratelimit_burst)
-trap 'echo "$burst" >/proc/sys/kernel/printk_ratelimit_burst; rm -rf "$T"' EXIT
-echo 10000 >/proc/sys/kernel/printk_ratelimit_burst
+printk_limit_off
+trap 'printk_limit_restore; rm -rf "$T"' EXIT
 since=$(date +%s)
 touch trigger
 "$CAPPROF" run --profile complain.json -- "$wl" "$T/trigger" "$T/work" >out 2>err || fail "complain run: $(cat err)"
