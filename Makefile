@@ -69,8 +69,30 @@ tests: $(UNIT_BIN) $(WL_BIN) $(if $(SAN),$(REPLAY_BIN))
 
 # Tests at once: CHECK_JOBS (default: the machine's processors).
 CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-check: layering all tests
-	CAPPROF=$(abspath $(B)/capprof) BUILD=$(abspath $(B)) tests/run-tests.sh -j $(CHECK_JOBS)
+
+# The suite runs each test once. The unit tests, the fuzz corpus replay and
+# the integration tests run on the ASan+UBSan build (build-asan/: what the
+# plain build would show, and memory errors and undefined behaviour too);
+# the Docker tests run the plain build (build/), which is what users run and
+# what they copy into images (an instrumented capprof would need its
+# sanitizer runtime inside every image). Before, the integration suite ran
+# twice (make check, then make check-asan) and CI took that time twice.
+ASAN_B := build-asan
+ASAN_VARS := B=$(ASAN_B) CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	SAN='-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all'
+asan-build:
+	$(MAKE) $(ASAN_VARS) all tests
+
+check: layering all tests asan-build
+	CAPPROF=$(abspath $(ASAN_B)/capprof) BUILD=$(abspath $(ASAN_B)) \
+	DOCKER_CAPPROF=$(abspath $(B)/capprof) DOCKER_BUILD=$(abspath $(B)) \
+	tests/run-tests.sh -j $(CHECK_JOBS)
+
+# Only the instrumented half of make check (no Docker tests): quicker while
+# working on the library.
+check-asan: asan-build
+	CAPPROF_SKIP_DOCKER=1 CAPPROF=$(abspath $(ASAN_B)/capprof) BUILD=$(abspath $(ASAN_B)) \
+	tests/run-tests.sh -j $(CHECK_JOBS)
 
 # Which module may include which (README.md "Layout"): fails on an
 # #include that crosses the matrix.
@@ -83,18 +105,6 @@ layering:
 # `make prove` runs them now and records the new checksums there.
 prove: all tests
 	CAPPROF=$(abspath $(B)/capprof) BUILD=$(abspath $(B)) tests/run-tests.sh --prove -j $(CHECK_JOBS)
-
-# The library, unit tests, fuzz corpus and integration suite again with
-# AddressSanitizer and UndefinedBehaviorSanitizer: one instrumented library
-# (build-asan/) for all of them, the fuzz replay binaries included.
-# The Docker end-to-end tests are left out (counted as skipped): they test the
-# engine's enforcement, and the instrumented capprof would need its runtime
-# inside every image.
-ASAN_B := build-asan
-ASAN_VARS := B=$(ASAN_B) CFLAGS='-O1 -g -fno-omit-frame-pointer' \
-	SAN='-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all'
-check-asan:
-	CAPPROF_SKIP_DOCKER=1 $(MAKE) $(ASAN_VARS) check
 
 bench: all tests
 	CAPPROF=$(abspath $(B)/capprof) BUILD=$(abspath $(B)) tests/bench/run-bench.sh
@@ -129,6 +139,6 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all tests check layering prove check-asan bench example install format format-check clean
+.PHONY: all tests check layering prove asan-build check-asan bench example install format format-check clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 -include mk/*.mk

@@ -33,7 +33,7 @@ vg() { # NAME CMD...   runs CMD under memcheck; its own exit status is not judge
 	rc=$?
 	runs=$((runs + 1))
 	# valgrind does not implement seccomp(2) (317) and aborts: a test that
-	# loads a filter cannot run here; check-asan covers it.
+	# loads a filter cannot run here; make check (ASan build) covers it.
 	if grep -q 'unhandled amd64-linux syscall: 317' "$log"; then
 		skipped+=("$name (loads a seccomp filter, valgrind cannot)")
 		printf 'skip %-40s loads a seccomp filter\n' "$name"

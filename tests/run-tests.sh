@@ -11,6 +11,9 @@
 # Exit status: 1 when any test failed, else 2 when any ENV, else 0.
 #
 # Environment: CAPPROF (binary under test), BUILD (build directory);
+#   DOCKER_CAPPROF, DOCKER_BUILD  the binary and build directory the Docker
+#                        tests use (default: CAPPROF, BUILD); make check gives
+#                        them the plain build, the others the ASan one
 #   CAPPROF_TEST_JOBS    tests run at once (default: nproc)
 #   CAPPROF_TEST_TIMEOUT default timeout in seconds (default 300; 900 for the
 #                        Docker tests, one of which may wait for debootstrap
@@ -37,6 +40,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${CAPPROF:?set CAPPROF to the capprof binary}" "${BUILD:?set BUILD to the build directory}"
 export CAPPROF BUILD TESTS_DIR="$here" WORKLOADS="$BUILD/workloads"
+DOCKER_CAPPROF=${DOCKER_CAPPROF:-$CAPPROF} DOCKER_BUILD=${DOCKER_BUILD:-$BUILD}
 jobs=${CAPPROF_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 default_timeout=${CAPPROF_TEST_TIMEOUT:-300}
 docker_timeout=${CAPPROF_TEST_TIMEOUT:-900}
@@ -191,6 +195,9 @@ start() { # INDEX
 		# whole group when the time is up (-k: KILL 10 s after TERM).
 		local run=("${cmds[i]}")
 		[[ ${cmds[i]} == *.sh ]] && run=(bash "${cmds[i]}")
+		if [[ ${names[i]} == docker/* ]]; then
+			export CAPPROF=$DOCKER_CAPPROF BUILD=$DOCKER_BUILD WORKLOADS=$DOCKER_BUILD/workloads
+		fi
 		timeout -k 10 "${timeouts[i]}" "${run[@]}" >"$log" 2>&1 </dev/null &
 		echo $! >"$state/$i.pid"
 		wait $!
