@@ -23,29 +23,67 @@ samples=tests/fuzz/corpus/rec_parse
 good1=$samples/ls.json good2=$samples/ping-caps.json bad=$samples/truncated.json
 runs=0 failed=() skipped=()
 
-vg() { # NAME CMD...   runs CMD under memcheck; its own exit status is not judged
-	local name=$1 log rc
-	shift
+# Runs go nproc at a time (valgrind runs a program on one processor), in the
+# background; vg_report prints their results in the order they were queued.
+jobs=$(nproc 2>/dev/null || echo 2)
+names=()
+
+vg_one() { # N NAME CMD...: one memcheck run; its result line to $tmp/res.N
+	local n=$1 name=$2 log rc
+	shift 2
 	log="$logdir/${name//[^A-Za-z0-9_.-]/_}.log"
+	# Without --track-origins (it doubles memcheck's time and finds nothing
+	# more); a run with errors is run again with it, so the log says where
+	# an uninitialised value came from.
 	valgrind --quiet --error-exitcode=$VG_ERR --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
-		--track-origins=yes --log-file="$log" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+		--log-file="$log" "$@" >"$tmp/out.$n" 2>"$tmp/err.$n" </dev/null
 	rc=$?
-	runs=$((runs + 1))
 	# valgrind does not implement seccomp(2) (317) and aborts: a test that
 	# loads a filter cannot run here; make check (ASan build) covers it.
 	if grep -q 'unhandled amd64-linux syscall: 317' "$log"; then
-		skipped+=("$name (loads a seccomp filter, valgrind cannot)")
-		printf 'skip %-40s loads a seccomp filter\n' "$name"
+		printf 'skip\t%s (loads a seccomp filter, valgrind cannot)\n' "$log" >"$tmp/res.$n"
 		return
 	fi
 	if ((rc == VG_ERR)) || grep -q -E 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]' "$log"; then
-		failed+=("$name")
-		printf 'FAIL %-40s log: %s\n' "$name" "$log"
-		sed 's/^/    | /' "$log" | head -n 40
+		valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--show-leak-kinds=definite,indirect --track-origins=yes \
+			--log-file="$log" "$@" >"$tmp/out.$n" 2>"$tmp/err.$n" </dev/null
+		printf 'fail\t%s\n' "$log" >"$tmp/res.$n"
 	else
-		printf 'ok   %-40s (exit %d)\n' "$name" "$rc"
+		printf 'ok\t%d\n' "$rc" >"$tmp/res.$n"
 	fi
+}
+
+vg() { # NAME CMD...   queues CMD under memcheck; its own exit status is not judged
+	local n=${#names[@]}
+	names+=("$1")
+	while (($(jobs -rp | wc -l) >= jobs)); do
+		wait -n
+	done
+	vg_one "$n" "$@" &
+}
+
+vg_report() {
+	local n kind val name
+	wait
+	for n in "${!names[@]}"; do
+		name=${names[$n]}
+		runs=$((runs + 1))
+		IFS=$'\t' read -r kind val <"$tmp/res.$n" || { kind=fail val="(no result)"; }
+		case $kind in
+		skip)
+			skipped+=("$name ${val#* }")
+			printf 'skip %-40s loads a seccomp filter\n' "$name"
+			;;
+		fail)
+			failed+=("$name")
+			printf 'FAIL %-40s log: %s\n' "$name" "$val"
+			[[ -f $val ]] && sed 's/^/    | /' "$val" | head -n 40
+			;;
+		*) printf 'ok   %-40s (exit %d)\n' "$name" "$val" ;;
+		esac
+	done
 }
 
 has_cmd() { # NAME: does the binary have this subcommand?
@@ -98,6 +136,7 @@ else
 	skipped+=("capprof binary ($CAPPROF not built)")
 fi
 
+vg_report
 echo
 echo "valgrind: $runs runs, ${#failed[@]} with memcheck errors"
 ((${#skipped[@]})) && echo "skipped: ${skipped[*]}"
