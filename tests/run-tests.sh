@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every unit test binary, integration script and Docker script, several
 # at a time, each under a timeout, and counts each as
-#   PASS  exit 0
+#   PASS  exit 0 (with its time and the processor time it and its
+#         children used: not dockerd's, which runs the containers)
 #   FAIL  any other exit status, or killed by its timeout
 #   SKIP  exit 77 (the test prints "SKIP: reason")
 #   ENV   exit 78: the machine could not provide what the test needs although
@@ -148,19 +149,20 @@ n=${#names[@]}
 # Start order: longest timeout first, then list order.
 mapfile -t order < <(for ((i = 0; i < n; i++)); do echo "${timeouts[i]} $i"; done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
 
-pass=0 fail=0 skip=0 envf=0
+pass=0 fail=0 skip=0 envf=0 cpu_total=0
 failed=() skipped=() envfailed=() passed_proofs=()
 reason() { # LOG WORD: the test's own "WORD: reason" line, else its last line
 	grep -m1 "^$2:" "$1" || tail -n1 "$1"
 }
 report() { # INDEX
-	local i=$1 name=${names[$1]} rc secs log
+	local i=$1 name=${names[$1]} rc secs cpu log
 	log="$logdir/${name//\//_}.log"
-	read -r rc secs <"$state/$i.done"
+	read -r rc secs cpu <"$state/$i.done"
+	cpu_total=$((cpu_total + ${cpu:-0}))
 	case $rc in
 	0)
 		pass=$((pass + 1))
-		printf 'PASS %-44s %4ss\n' "$name" "$secs"
+		printf 'PASS %-44s %4ss  cpu %4ss\n' "$name" "$secs" "${cpu:-?}"
 		[[ -n ${sums[i]} ]] && passed_proofs+=("${sums[i]} $name")
 		;;
 	77)
@@ -186,6 +188,16 @@ report() { # INDEX
 	esac
 }
 
+children_cpu() { # FILE: user+sys seconds of this shell's waited-for children
+	local u s
+	{
+		read -r _ _
+		read -r u s
+	} <"$1"
+	awk -v u="$u" -v s="$s" 'function sec(t, m) { m = t; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", t); sub(/s$/, "", t); return m * 60 + t }
+		BEGIN { printf "%d", sec(u) + sec(s) + 0.5 }'
+}
+
 start() { # INDEX
 	local i=$1 log
 	log="$logdir/${names[$1]//\//_}.log"
@@ -201,7 +213,12 @@ start() { # INDEX
 		timeout -k 10 "${timeouts[i]}" "${run[@]}" >"$log" 2>&1 </dev/null &
 		echo $! >"$state/$i.pid"
 		wait $!
-		echo "$? $((SECONDS - s))" >"$state/$i.tmp"
+		rc=$?
+		# The processor time of the test and what it waited for (not of
+		# daemons it talked to, such as dockerd): what makes CI slow on
+		# a machine whose processors are busy all through make check.
+		times >"$state/$i.times" # here: in $(...) it would be a subshell's
+		echo "$rc $((SECONDS - s)) $(children_cpu "$state/$i.times")" >"$state/$i.tmp"
 		mv "$state/$i.tmp" "$state/$i.done"
 	) &
 }
@@ -255,7 +272,7 @@ if ((prove && ${#passed_proofs[@]})); then
 fi
 
 echo
-echo "passed: $pass  failed: $fail  skipped: $skip  environment: $envf  ($n tests, -j$jobs, $((SECONDS - begin))s)"
+echo "passed: $pass  failed: $fail  skipped: $skip  environment: $envf  ($n tests, -j$jobs, $((SECONDS - begin))s, processor time of the tests ${cpu_total}s)"
 if ((skip)); then
 	echo "SKIPPED (these did not run on this machine):"
 	printf '  %s\n' "${skipped[@]}"
