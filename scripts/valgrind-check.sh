@@ -27,6 +27,8 @@ runs=0 failed=() skipped=()
 # background; vg_report prints their results in the order they were queued.
 jobs=$(nproc 2>/dev/null || echo 2)
 names=()
+vg_opts=(--quiet "--error-exitcode=$VG_ERR" --leak-check=full
+	"--errors-for-leak-kinds=definite,indirect" "--show-leak-kinds=definite,indirect")
 
 vg_one() { # N NAME CMD...: one memcheck run; its result line to $tmp/res.N
 	local n=$1 name=$2 log rc
@@ -35,20 +37,16 @@ vg_one() { # N NAME CMD...: one memcheck run; its result line to $tmp/res.N
 	# Without --track-origins (it doubles memcheck's time and finds nothing
 	# more); a run with errors is run again with it, so the log says where
 	# an uninitialised value came from.
-	valgrind --quiet --error-exitcode=$VG_ERR --leak-check=full \
-		--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
-		--log-file="$log" "$@" >"$tmp/out.$n" 2>"$tmp/err.$n" </dev/null
+	valgrind "${vg_opts[@]}" --log-file="$log" "$@" >"$tmp/out.$n" 2>"$tmp/err.$n" </dev/null
 	rc=$?
 	# valgrind does not implement seccomp(2) (317) and aborts: a test that
 	# loads a filter cannot run here; make check (ASan build) covers it.
 	if grep -q 'unhandled amd64-linux syscall: 317' "$log"; then
-		printf 'skip\t%s (loads a seccomp filter, valgrind cannot)\n' "$log" >"$tmp/res.$n"
+		echo skip >"$tmp/res.$n"
 		return
 	fi
 	if ((rc == VG_ERR)) || grep -q -E 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]' "$log"; then
-		valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
-			--show-leak-kinds=definite,indirect --track-origins=yes \
-			--log-file="$log" "$@" >"$tmp/out.$n" 2>"$tmp/err.$n" </dev/null
+		valgrind "${vg_opts[@]}" --track-origins=yes --log-file="$log" "$@" >"$tmp/out.$n" 2>"$tmp/err.$n" </dev/null
 		printf 'fail\t%s\n' "$log" >"$tmp/res.$n"
 	else
 		printf 'ok\t%d\n' "$rc" >"$tmp/res.$n"
@@ -73,7 +71,7 @@ vg_report() {
 		IFS=$'\t' read -r kind val <"$tmp/res.$n" || { kind=fail val="(no result)"; }
 		case $kind in
 		skip)
-			skipped+=("$name ${val#* }")
+			skipped+=("$name (loads a seccomp filter, valgrind cannot)")
 			printf 'skip %-40s loads a seccomp filter\n' "$name"
 			;;
 		fail)
