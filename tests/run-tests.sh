@@ -15,7 +15,13 @@
 #   DOCKER_CAPPROF, DOCKER_BUILD  the binary and build directory the Docker
 #                        tests use (default: CAPPROF, BUILD); make check gives
 #                        them the plain build, the others the ASan one
-#   CAPPROF_TEST_JOBS    tests run at once (default: nproc)
+#   CAPPROF_TEST_JOBS    tests run at once (default: nproc), not counting
+#                        the Docker tests, which have a lane of their own:
+#   CAPPROF_DOCKER_JOBS  Docker tests run at once besides those (default 2).
+#                        They spend most of their time waiting for dockerd,
+#                        containers and the package mirror: in one pool with
+#                        the rest they held both slots for half of make check
+#                        with the processors half idle
 #   CAPPROF_TEST_TIMEOUT default timeout in seconds (default 300; 900 for the
 #                        Docker tests, one of which may wait for debootstrap
 #                        to build the Debian image); a script overrides it
@@ -34,8 +40,8 @@
 #
 # Usage: tests/run-tests.sh [--prove] [-j N] [PATTERN...]  (tests whose name contains
 # any PATTERN). Results print in the order of the list (unit, integration,
-# docker) as soon as they are known; the longest declared timeouts start
-# first, so that the slow Docker tests overlap with the many short ones.
+# docker) as soon as they are known; in each lane the longest declared
+# timeouts start first.
 # Each test's output is in $BUILD/test-logs/NAME.log.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +49,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export CAPPROF BUILD TESTS_DIR="$here" WORKLOADS="$BUILD/workloads"
 DOCKER_CAPPROF=${DOCKER_CAPPROF:-$CAPPROF} DOCKER_BUILD=${DOCKER_BUILD:-$BUILD}
 jobs=${CAPPROF_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+docker_jobs=${CAPPROF_DOCKER_JOBS:-2}
 default_timeout=${CAPPROF_TEST_TIMEOUT:-300}
 docker_timeout=${CAPPROF_TEST_TIMEOUT:-900}
 prove=0
@@ -58,6 +65,7 @@ elif [[ ${1:-} == -j* ]]; then
 	shift
 fi
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "run-tests: bad job count '$jobs'" >&2; exit 2; }
+[[ $docker_jobs =~ ^[1-9][0-9]*$ ]] || { echo "run-tests: bad CAPPROF_DOCKER_JOBS '$docker_jobs'" >&2; exit 2; }
 patterns=("$@")
 logdir="$BUILD/test-logs"
 state=$(mktemp -d "${TMPDIR:-/tmp}/capprof-run-tests.XXXXXX") || exit 2
@@ -228,15 +236,32 @@ stop() {
 	exit 130
 }
 trap stop INT TERM
-next=0 running=0 shown=0
+# Two lanes, each in start order: the Docker tests (up to docker_jobs at
+# once) and the others (up to jobs at once).
+lane_docker=() lane_other=()
+for i in "${order[@]}"; do
+	if [[ ${names[i]} == docker/* ]]; then lane_docker+=("$i"); else lane_other+=("$i"); fi
+done
+nd=0 no=0 shown=0
+running() { # FIRST-INDEX-ARRAY-NAME COUNT: how many of the first COUNT started are not done
+	local -n lane=$1
+	local k r=0
+	for ((k = 0; k < $2; k++)); do
+		[[ -f $state/${lane[k]}.done ]] || r=$((r + 1))
+	done
+	echo "$r"
+}
 while ((shown < n)); do
-	while ((running < jobs && next < n)); do
-		start "${order[next]}"
-		next=$((next + 1))
-		running=$((running + 1))
+	rd=$(running lane_docker "$nd") ro=$(running lane_other "$no")
+	while ((rd < docker_jobs && nd < ${#lane_docker[@]})); do
+		start "${lane_docker[nd]}"
+		nd=$((nd + 1)) rd=$((rd + 1))
+	done
+	while ((ro < jobs && no < ${#lane_other[@]})); do
+		start "${lane_other[no]}"
+		no=$((no + 1)) ro=$((ro + 1))
 	done
 	wait -n 2>/dev/null
-	running=$(jobs -rp | wc -l)
 	while ((shown < n)) && [[ -f $state/$shown.done ]]; do
 		report "$shown"
 		shown=$((shown + 1))
@@ -265,7 +290,7 @@ if ((prove && ${#passed_proofs[@]})); then
 fi
 
 echo
-echo "passed: $pass  failed: $fail  skipped: $skip  environment: $envf  ($n tests, -j$jobs, $((SECONDS - begin))s, processor time of the tests ${cpu_total}s)"
+echo "passed: $pass  failed: $fail  skipped: $skip  environment: $envf  ($n tests, -j$jobs + $docker_jobs Docker, $((SECONDS - begin))s, processor time of the tests ${cpu_total}s)"
 if ((skip)); then
 	echo "SKIPPED (these did not run on this machine):"
 	printf '  %s\n' "${skipped[@]}"
