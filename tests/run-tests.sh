@@ -28,12 +28,15 @@
 #                        with a "# timeout: SECONDS" line in its first 30 lines
 #   CAPPROF_SKIP_DOCKER=1  count the Docker tests as skipped
 #
-# Proofs of data: a script with a "# prove: PATH..." line proves files of
-# the repository (profiles/runtime-*.json) against the real engine, which
-# takes minutes. It runs only when the checksum of its inputs (itself, the
-# PATHs, the installed runc/crun versions) differs from its line in
-# tests/proven.sum, i.e. when the data, the proof or the engine changed; a
-# clean clone needs no git history for that. Otherwise it is counted as
+# Proofs: a script with a "# prove: PATH..." line proves files of the
+# repository against the real engine or the Debian mirror, which takes
+# minutes of processor time: the runtime lists profiles/runtime-*.json
+# (runtime_baseline*.sh), or capprof's code on the articles' apt example
+# (apt_vim, minimize_apt, sandbox_apt: PATHs are the sources and data).
+# It runs only when the checksum of its inputs (itself, the PATHs, the
+# installed runc/crun versions) differs from its line in tests/proven.sum,
+# i.e. when what it proves, the proof or the engine changed; a clean clone
+# needs no git history for that. Otherwise it is counted as
 # skipped, saying so. --prove runs them whatever the checksum says and, when
 # they pass, writes their new checksums to tests/proven.sum (make prove):
 # commit that file with the change that needed the proof.
