@@ -258,6 +258,7 @@ json.dump(p, open(sys.argv[2], "w"))' "$prof" "$w.$mode.diag.json"
 		[[ -z $extra ]] || bad "$w $mode: allowed but neither recorded nor the runtime's: $(echo "$extra" | tr '\n' ' ')"
 		n_cand=$(wc -l <"$w.$mode.cand")
 		necessary=0 explained=0 padded=0
+		quoted=$(allowed "$prof" | sed 's/.*/"&"/') # for tolerated's PROFILE-TEXT
 		for name in $(pick "$w:$mode" "$w.$mode.cand"); do
 			[[ $sample != all ]] && ((necessary + padded >= sample)) && break
 			without "$prof" "$name" "$w.$mode.no-$name.json"
@@ -265,7 +266,7 @@ json.dump(p, open(sys.argv[2], "w"))' "$prof" "$w.$mode.diag.json"
 			# A removal that changes nothing is tried twice more (a failure
 			# can depend on timing), unless the name is in the table above:
 			# then the outcome is not counted either way.
-			why=$(tolerated "$name" "$(allowed "$prof" | sed 's/.*/"&"/')") || why=
+			why=$(tolerated "$name" "$quoted") || why=
 			d=
 			for _ in 1 2 3; do
 				run "$w.$mode.no.out" "$w.$mode.no.err" "$img" "$script" "${pflags[@]}"
