@@ -1,6 +1,7 @@
-# Sourced by the record --minimize tests on real programs (after lib.sh, in
-# the test's directory): the capabilities a recording hit, what emit --caps
-# grants, and ablation, the set minimisation must agree with.
+# Sourced by the record --minimize tests on real programs, after lib.sh; the
+# functions write their files in the current directory. The capabilities a
+# recording hit, what emit --caps grants, and ablation, the set minimisation
+# must agree with.
 hit_caps() { python3 -c 'import json,sys; print(" ".join(sorted(json.load(open(sys.argv[1]))["capabilities"])))' "$1"; }
 
 # ablation NAME REC CMD...: the capabilities whose removal changes the outcome.

@@ -32,7 +32,8 @@
 # repository against the real engine or the Debian mirror, which takes
 # minutes of processor time: the runtime lists profiles/runtime-*.json
 # (runtime_baseline*.sh), or capprof's code on the articles' apt example
-# (apt_vim, minimize_apt, sandbox_apt: PATHs are the sources and data).
+# (apt_vim, minimize_apt, sandbox_apt: "@code" in PATHs stands for the
+# sources, build files and data, see prove_sum).
 # It runs only when the checksum of its inputs (itself, the PATHs, the
 # installed runc/crun versions) differs from its line in tests/proven.sum,
 # i.e. when what it proves, the proof or the engine changed; a clean clone
@@ -82,6 +83,15 @@ prove_sum() { # SCRIPT: checksum of a proof's inputs, empty when not a proof
 	[[ -n $inputs ]] || return 0
 	(
 		cd "$here/.." || exit 1
+		# @code: capprof's C sources in every module directory (build
+		# output aside), its build files and data, and the tests' library.
+		if [[ " $inputs " == *" @code "* ]]; then
+			code=''
+			for f in Makefile mk/* */*.[ch] profiles/*.json tests/lib.sh; do
+				[[ $f == build* ]] || code+="$f "
+			done
+			inputs=${inputs//@code/$code}
+		fi
 		# shellcheck disable=SC2086 # the PATHs are globs on purpose
 		for f in "${1#"$PWD"/}" $inputs; do
 			printf '%s ' "$f"

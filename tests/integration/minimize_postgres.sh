@@ -8,6 +8,7 @@
 # /usr/lib/postgresql/N/bin, not on PATH.
 # timeout: 1200
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../ablation.sh"
 need_root
 need_cmd su
 need_cmd python3
@@ -16,7 +17,6 @@ need_cmd pg_ctl
 need_cmd psql
 id postgres >/dev/null 2>&1 || skip "no user postgres"
 cd "$T" || exit 1
-. "$(dirname "$0")/../ablation.sh"
 
 # shellcheck disable=SC2016 # expanded by the workload's shell, not this one
 pg='D=$(mktemp -d /tmp/capprof-pg.XXXXXX) && initdb -D $D/data >/dev/null 2>&1 &&

@@ -8,12 +8,12 @@
 # is tolerated only with gettid allowed (its other path), and says so.
 # timeout: 1200
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../ablation.sh"
 need_root
 need_cmd su
 need_cmd python3
 cd "$T" || exit 1
 id nobody >/dev/null 2>&1 || skip "no user nobody"
-. "$(dirname "$0")/../ablation.sh"
 
 # su: SETGID and SETUID required; AUDIT_WRITE and NET_ADMIN (the audit netlink socket) tolerated.
 su_cmd=(su nobody -s /bin/sh -c 'id -u; echo hi')
