@@ -27,6 +27,14 @@
 #                        to build the Debian image); a script overrides it
 #                        with a "# timeout: SECONDS" line in its first 30 lines
 #   CAPPROF_SKIP_DOCKER=1  count the Docker tests as skipped
+#   CAPPROF_TEST_PYTHON  the python3 the tests call (default /usr/bin/python3,
+#                        the one scripts/install-deps.sh installs python3-yaml
+#                        and python3-jsonschema for; else python3 on PATH).
+#                        It comes first in their PATH as "python3": the
+#                        tests call it about a thousand times to read JSON,
+#                        and a version manager's shim in front of it (pyenv's
+#                        is a bash script) cost 0.4 s of processor time per
+#                        call on the 2-core VM, half of the suite's
 #
 # Proofs: a script with a "# prove: PATH..." line proves files of the
 # repository against the real engine or the Debian mirror, which takes
@@ -74,6 +82,12 @@ patterns=("$@")
 logdir="$BUILD/test-logs"
 state=$(mktemp -d "${TMPDIR:-/tmp}/capprof-run-tests.XXXXXX") || exit 2
 mkdir -p "$logdir"
+python=${CAPPROF_TEST_PYTHON:-/usr/bin/python3}
+[[ -x $python ]] || python=$(command -v python3)
+if [[ -n $python ]]; then
+	mkdir "$state/bin" && ln -s "$python" "$state/bin/python3" || exit 2
+	export PATH="$state/bin:$PATH"
+fi
 
 names=() cmds=() timeouts=() sums=()
 proven=$here/proven.sum
