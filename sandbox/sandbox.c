@@ -332,6 +332,21 @@ static char *layer_name(const char *point, char **used, size_t nused)
 	return name;
 }
 
+/*
+ * A mount failed with ENOENT because its mount point went away after
+ * build_tree read mountinfo: a container's overlay that its engine unmounted
+ * and removed meanwhile (seen: a Docker test's container exiting while
+ * another test built a sandbox). The host no longer has it either, so the
+ * sandbox does not show it.
+ */
+static bool vanished(int r, const char *src, const char *target)
+{
+	struct stat st;
+
+	return r == -ENOENT && (stat(src, &st) < 0 || lstat(target, &st) < 0);
+}
+
+/* 0, 1 when lower vanished meanwhile (nothing mounted), or -errno (reported). */
 static int mount_overlay(struct sbx *s, const char *lower, const char *target, const char *name)
 {
 	cp_autofree char *upper = cp_xasprintf("%s/%s", s->dir, name);
@@ -350,7 +365,11 @@ static int mount_overlay(struct sbx *s, const char *lower, const char *target, c
 	opt_path(&o, work);
 	if (mount("overlay", target, "overlay", 0, o.data) < 0) {
 		r = -errno;
-		if (r == -ENODEV)
+		if (vanished(r, lower, target)) {
+			rmdir(work);
+			rmdir(upper);
+			r = 1;
+		} else if (r == -ENODEV)
 			child_fail(
 				s, r,
 				"overlayfs is not available in this kernel (mount -t overlay: %s; try 'modprobe overlay')",
@@ -367,10 +386,16 @@ static int mount_overlay(struct sbx *s, const char *lower, const char *target, c
 	return r;
 }
 
+/* 0, 1 when src vanished meanwhile (nothing bound), or -errno (reported). */
 static int bind(struct sbx *s, const char *src, const char *target, bool rec, bool ro)
 {
-	if (mount(src, target, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
-		return child_fail(s, -errno, "cannot bind %s into the sandbox: %s", src, strerror(errno));
+	if (mount(src, target, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0) {
+		int r = -errno;
+
+		if (vanished(r, src, target))
+			return 1;
+		return child_fail(s, r, "cannot bind %s into the sandbox: %s", src, strerror(-r));
+	}
 	if (ro && mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 		return child_fail(s, -errno, "cannot make %s read-only in the sandbox: %s", src, strerror(errno));
 	return 0;
@@ -428,8 +453,11 @@ static int build_tree(struct sbx *s, const char *merged)
 			used = cp_xreallocarray(used, nused + 1, sizeof(char *));
 			used[nused++] = name;
 			r = mount_overlay(s, p, target, name);
-			cp_buf_printf(&list, "%s\t%s\t%s\n", name, p, m[i].fstype);
+			if (r == 0)
+				cp_buf_printf(&list, "%s\t%s\t%s\n", name, p, m[i].fstype);
 		}
+		if (r == 1)
+			r = 0; /* gone from the host meanwhile */
 	}
 	for (size_t t = 0; t < CP_ARRAY_SIZE(host_trees) && r == 0; t++) {
 		cp_autofree char *target = cp_xasprintf("%s%s", merged, host_trees[t]);
@@ -438,6 +466,8 @@ static int build_tree(struct sbx *s, const char *merged)
 		if (!tree_is_mount[t] || stat(target, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		r = bind(s, host_trees[t], target, true, false);
+		if (r == 1)
+			r = 0;
 	}
 	if (r == 0 && list.len) {
 		cp_autofree char *path = cp_xasprintf("%s/mounts", s->dir);
