@@ -144,8 +144,8 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 	sigaction(SIGQUIT, &ign, &old_quit);
 	sigaction(SIGTERM, &fw, &old_term);
 	sigaction(SIGHUP, &fw, &old_hup);
-	/* The workload writes oc.wfd when its stdout is interposed (-1 otherwise). */
-	r = spawn_start(argv, (const int[3]){ -1, oc.wfd, -1 }, true, &c);
+	/* The workload writes oc.wfd when its stdout is interposed (-1 otherwise), and its stderr too when that was the same pipe. */
+	r = spawn_start(argv, (const int[3]){ -1, oc.wfd, oc.with_stderr ? oc.wfd : -1 }, true, &c);
 	if (r < 0) {
 		if (out)
 			outcap_finish(&oc, out);

@@ -5,12 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Interpose a pipe (or socketpair) made like the real stdout. */
@@ -45,6 +47,27 @@ static int interpose(struct outcap *oc, enum outcap_kind kind)
 	oc->kind = kind;
 	oc->method = kind == OUTCAP_PIPE ? "pipe" : "socket";
 	return 0;
+}
+
+/*
+ * Whether fd 2 is the very open file fd 1 is (2>&1 into a pipe). Then both
+ * go through the interposed pipe: with ours on fd 1 only, stderr overtook
+ * stdout on the way to their common reader (seen: `sh -c 'cat F; echo x >
+ * /proc/sys/...' 2>&1` printed its error before cat's line) and the
+ * workload saw two files where it had one. The hash then covers both
+ * streams, as it does when 2>&1 goes to a regular file. Without kcmp, the
+ * same pipe or socket on both is taken for one.
+ */
+static bool stderr_shares(void)
+{
+	struct stat a, b;
+	pid_t me = getpid();
+	long r;
+
+	if (fstat(1, &a) < 0 || fstat(2, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return false;
+	r = syscall(SYS_kcmp, me, me, KCMP_FILE, 1, 2);
+	return r == 0 || (r < 0 && (errno == ENOSYS || errno == EPERM));
 }
 
 static bool unix_socket(int fd)
@@ -95,10 +118,10 @@ int outcap_prepare(struct outcap *oc, bool enabled)
 		oc->method = "file";
 		return 0;
 	}
-	if (S_ISFIFO(st.st_mode))
-		return interpose(oc, OUTCAP_PIPE);
-	if (S_ISSOCK(st.st_mode) && unix_socket(1))
-		return interpose(oc, OUTCAP_SOCKET);
+	if (S_ISFIFO(st.st_mode) || (S_ISSOCK(st.st_mode) && unix_socket(1))) {
+		oc->with_stderr = stderr_shares();
+		return interpose(oc, S_ISFIFO(st.st_mode) ? OUTCAP_PIPE : OUTCAP_SOCKET);
+	}
 	if (S_ISCHR(st.st_mode)) {
 		struct stat null;
 
@@ -114,7 +137,7 @@ int outcap_child(struct outcap *oc)
 {
 	if (oc->kind != OUTCAP_PIPE && oc->kind != OUTCAP_SOCKET)
 		return 0;
-	if (dup2(oc->wfd, 1) < 0)
+	if (dup2(oc->wfd, 1) < 0 || (oc->with_stderr && dup2(oc->wfd, 2) < 0))
 		return -errno;
 	return 0;
 }

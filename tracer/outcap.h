@@ -11,6 +11,8 @@
  *   pipe / FIFO   a pipe of the same size and flags is put in between and
  *                 copied to the real one while hashing ("pipe")
  *   AF_UNIX socket  the same with a socketpair of the same type ("socket")
+ *                 (when stderr is that same pipe or socket, 2>&1, it is
+ *                 put on the interposed one too: one stream, in order)
  *   anything else left as it is and not hashed; the recording says why
  *                 ("terminal", "null", "device", "closed", "unsupported")
  *
@@ -41,6 +43,7 @@ struct outcap {
 	const char *method; /* recorded as output.method */
 	/* OUTCAP_PIPE/SOCKET: the workload writes wfd, capprof reads rfd. */
 	int rfd, wfd;
+	bool with_stderr; /* stderr is the same pipe (2>&1): the workload's fd 2 is wfd too */
 	pthread_t thread;
 	bool thread_started;
 	bool write_failed;
@@ -53,7 +56,7 @@ struct outcap {
 
 /* Decide how stdout is hashed; set up the interposed pipe if any. Returns 0 or -errno. */
 int outcap_prepare(struct outcap *oc, bool enabled);
-/* In the child: make the interposed pipe or socket its stdout. */
+/* In the child: make the interposed pipe or socket its stdout (and stderr, with_stderr). */
 int outcap_child(struct outcap *oc);
 /* In the parent after fork: start copying. */
 int outcap_start(struct outcap *oc);

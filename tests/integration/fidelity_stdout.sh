@@ -93,6 +93,15 @@ c_rc=${PIPESTATUS[0]}
 assert_eq "EPIPE: yes killed by SIGPIPE" 141 "$c_rc"
 assert_eq "EPIPE: recorded signal" 13 "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["exit"]["signal"])' rec.json)"
 
+# stderr on the same pipe as stdout (2>&1): the workload still has one pipe
+# on both, and its reader gets the lines in the order they were written.
+both='import os, sys; print("out 1", flush=True); print("err", file=sys.stderr, flush=True); print("out 2", flush=True); s1, s2 = os.fstat(1), os.fstat(2); print("one pipe:", (s1.st_dev, s1.st_ino) == (s2.st_dev, s2.st_ino))'
+direct=$(python3 -c "$both" 2>&1 | cat)
+traced=$("$CAPPROF" record -q -o both.json -- python3 -c "$both" 2>&1 | cat)
+[[ $direct == "$traced" ]] || fail "2>&1 into a pipe: [$direct] directly, [$traced] recorded"
+[[ $(method both.json) == "pipe "*" $(printf '%s\n' "$direct" | wc -c)" ]] || fail "2>&1: output $(method both.json), want both streams hashed"
+echo "ok 2>&1 into a pipe: one pipe, same order; output $(method both.json)"
+
 # verify compares like with like: the file-recorded hash against a re-run into a pipe.
 "$CAPPROF" record -q -o same.json -- cat in.txt >f.txt || fail "record cat"
 "$CAPPROF" verify -i same.json | cat >v.out
