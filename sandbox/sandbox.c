@@ -386,14 +386,14 @@ static int mount_overlay(struct sbx *s, const char *lower, const char *target, c
 	return r;
 }
 
-/* 0, 1 when src vanished meanwhile (nothing bound), or -errno (reported). */
+/* 0 (also when src vanished meanwhile: nothing bound), or -errno (reported). */
 static int bind(struct sbx *s, const char *src, const char *target, bool rec, bool ro)
 {
 	if (mount(src, target, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0) {
 		int r = -errno;
 
 		if (vanished(r, src, target))
-			return 1;
+			return 0;
 		return child_fail(s, r, "cannot bind %s into the sandbox: %s", src, strerror(-r));
 	}
 	if (ro && mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
@@ -455,9 +455,9 @@ static int build_tree(struct sbx *s, const char *merged)
 			r = mount_overlay(s, p, target, name);
 			if (r == 0)
 				cp_buf_printf(&list, "%s\t%s\t%s\n", name, p, m[i].fstype);
+			else if (r == 1)
+				r = 0; /* gone from the host meanwhile */
 		}
-		if (r == 1)
-			r = 0; /* gone from the host meanwhile */
 	}
 	for (size_t t = 0; t < CP_ARRAY_SIZE(host_trees) && r == 0; t++) {
 		cp_autofree char *target = cp_xasprintf("%s%s", merged, host_trees[t]);
@@ -466,8 +466,6 @@ static int build_tree(struct sbx *s, const char *merged)
 		if (!tree_is_mount[t] || stat(target, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		r = bind(s, host_trees[t], target, true, false);
-		if (r == 1)
-			r = 0;
 	}
 	if (r == 0 && list.len) {
 		cp_autofree char *path = cp_xasprintf("%s/mounts", s->dir);

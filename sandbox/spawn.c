@@ -130,7 +130,7 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 	struct sigaction ign = { .sa_handler = SIG_IGN }, fw = { .sa_handler = forward }, old_int, old_quit, old_term,
 			 old_hup;
 	struct sbx_child c = { .pid = -1, .errfd = -1 };
-	int r;
+	int fds[3], r;
 
 	r = outcap_prepare(&oc, out != NULL);
 	if (r < 0)
@@ -144,8 +144,9 @@ int sbx_spawn_wait(char *const *argv, int *status, struct cp_rec *out)
 	sigaction(SIGQUIT, &ign, &old_quit);
 	sigaction(SIGTERM, &fw, &old_term);
 	sigaction(SIGHUP, &fw, &old_hup);
-	/* The workload writes oc.wfd when its stdout is interposed (-1 otherwise), and its stderr too when that was the same pipe. */
-	r = spawn_start(argv, (const int[3]){ -1, oc.wfd, oc.with_stderr ? oc.wfd : -1 }, true, &c);
+	/* The workload writes the interposed pipe, if any (outcap_stdio). */
+	outcap_stdio(&oc, fds);
+	r = spawn_start(argv, fds, true, &c);
 	if (r < 0) {
 		if (out)
 			outcap_finish(&oc, out);

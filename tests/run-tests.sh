@@ -35,6 +35,7 @@
 #                        and a version manager's shim in front of it (pyenv's
 #                        is a bash script) cost 0.4 s of processor time per
 #                        call on the 2-core VM, half of the suite's
+#                        processor time
 #
 # Proofs: a script with a "# prove: PATH..." line proves files of the
 # repository against the real engine or the Debian mirror, which takes

@@ -58,13 +58,13 @@ static int interpose(struct outcap *oc, enum outcap_kind kind)
  * streams, as it does when 2>&1 goes to a regular file. Without kcmp, the
  * same pipe or socket on both is taken for one.
  */
-static bool stderr_shares(void)
+static bool stderr_shares(const struct stat *out)
 {
-	struct stat a, b;
+	struct stat err;
 	pid_t me = getpid();
 	long r;
 
-	if (fstat(1, &a) < 0 || fstat(2, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+	if (fstat(2, &err) < 0 || err.st_dev != out->st_dev || err.st_ino != out->st_ino)
 		return false;
 	r = syscall(SYS_kcmp, me, me, KCMP_FILE, 1, 2);
 	return r == 0 || (r < 0 && (errno == ENOSYS || errno == EPERM));
@@ -119,7 +119,7 @@ int outcap_prepare(struct outcap *oc, bool enabled)
 		return 0;
 	}
 	if (S_ISFIFO(st.st_mode) || (S_ISSOCK(st.st_mode) && unix_socket(1))) {
-		oc->with_stderr = stderr_shares();
+		oc->with_stderr = stderr_shares(&st);
 		return interpose(oc, S_ISFIFO(st.st_mode) ? OUTCAP_PIPE : OUTCAP_SOCKET);
 	}
 	if (S_ISCHR(st.st_mode)) {
@@ -133,12 +133,23 @@ int outcap_prepare(struct outcap *oc, bool enabled)
 	return 0;
 }
 
+void outcap_stdio(const struct outcap *oc, int fds[3])
+{
+	bool on = oc->kind == OUTCAP_PIPE || oc->kind == OUTCAP_SOCKET;
+
+	fds[0] = -1;
+	fds[1] = on ? oc->wfd : -1;
+	fds[2] = on && oc->with_stderr ? oc->wfd : -1;
+}
+
 int outcap_child(struct outcap *oc)
 {
-	if (oc->kind != OUTCAP_PIPE && oc->kind != OUTCAP_SOCKET)
-		return 0;
-	if (dup2(oc->wfd, 1) < 0 || (oc->with_stderr && dup2(oc->wfd, 2) < 0))
-		return -errno;
+	int fds[3];
+
+	outcap_stdio(oc, fds);
+	for (int i = 1; i < 3; i++)
+		if (fds[i] >= 0 && dup2(fds[i], i) < 0)
+			return -errno;
 	return 0;
 }
 

@@ -56,7 +56,9 @@ struct outcap {
 
 /* Decide how stdout is hashed; set up the interposed pipe if any. Returns 0 or -errno. */
 int outcap_prepare(struct outcap *oc, bool enabled);
-/* In the child: make the interposed pipe or socket its stdout (and stderr, with_stderr). */
+/* The fds the workload gets as 0, 1, 2 (-1: it keeps its own): the interposed pipe on 1, and on 2 with_stderr. */
+void outcap_stdio(const struct outcap *oc, int fds[3]);
+/* In the child: put them in place (outcap_stdio). */
 int outcap_child(struct outcap *oc);
 /* In the parent after fork: start copying. */
 int outcap_start(struct outcap *oc);
